@@ -9,10 +9,15 @@ let package = Package(
     products: [
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
+        .library(name: "SelfieModelKitReplicate", targets: ["SelfieModelKitReplicate"]),
+        .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"4.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -26,9 +31,57 @@ let package = Package(
             name: "SelfieModelKitValidation",
             dependencies: ["SelfieModelKit"]
         ),
+        .target(
+            name: "SelfieModelKitReplicate",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitValidation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SelfieModelKitAsyncHTTPClient",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "replicate-benchmarks",
+            dependencies: [
+                "SelfieModelKitReplicate",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/ReplicateBenchmarks"
+        ),
         .testTarget(
             name: "SelfieModelKitTests",
             dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitReplicateTests",
+            dependencies: [
+                "SelfieModelKitReplicate",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "SelfieModelKitAsyncHTTPClientTests",
+            dependencies: [
+                "SelfieModelKitAsyncHTTPClient",
+                "SelfieModelKitReplicate",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
     ]
 )
