@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import SelfieModelKit
 
 /// An ``HTTPTransport`` on AsyncHTTPClient, for server hosts that already run SwiftNIO.

@@ -8,7 +8,8 @@ import Testing
 
 @Suite("AsyncHTTPClientTransport over real sockets")
 struct AsyncHTTPClientTransportTests {
-    static func request(_ method: HTTPRequest.Method, port: Int, path: String, headers: HTTPFields = [:]) -> HTTPRequest {
+    static func request(_ method: HTTPRequest.Method, port: Int, path: String, headers: HTTPFields = [:]) -> HTTPRequest
+    {
         HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1:\(port)", path: path, headerFields: headers)
     }
 
@@ -41,8 +42,10 @@ struct AsyncHTTPClientTransportTests {
         let server = try await LocalHTTPServer.start()
         let client = AsyncHTTPClientTransport.makeClient()
         let transport = AsyncHTTPClientTransport(client: client)
-        let (response, data) = try await transport.send(Self.request(.get, port: server.port, path: "/status/503"), body: nil)
-        let (big, bytes) = try await transport.send(Self.request(.get, port: server.port, path: "/bytes/300000"), body: nil)
+        let (response, data) = try await transport.send(
+            Self.request(.get, port: server.port, path: "/status/503"), body: nil)
+        let (big, bytes) = try await transport.send(
+            Self.request(.get, port: server.port, path: "/bytes/300000"), body: nil)
         try await client.shutdown()
         try await server.stop()
         #expect(response.status.code == 503)
@@ -77,7 +80,9 @@ struct AsyncHTTPClientTransportTests {
         let wrongToken = try ReplicateClient(
             token: APIToken("r8_wrong"), baseURL: URL(string: "http://127.0.0.1:\(server.port)/v1")!,
             transport: AsyncHTTPClientTransport(client: client))
-        let error = await #expect(throws: ReplicateError.self) { try await wrongToken.prediction(PredictionID("abc123")) }
+        let error = await #expect(throws: ReplicateError.self) {
+            try await wrongToken.prediction(PredictionID("abc123"))
+        }
         try await client.shutdown()
         try await server.stop()
         #expect(prediction.id.rawValue == "abc123")

@@ -81,16 +81,21 @@ final class LocalHTTPServer: Sendable {
                 let auth = head.headers.first(name: "authorization") ?? ""
                 if auth != "Bearer r8_socket_test_token" {
                     status = .unauthorized
-                    payload = Array(#"{"title":"Unauthenticated","detail":"You did not pass a valid authentication token","status":401}"#.utf8)
+                    payload = Array(
+                        #"{"title":"Unauthenticated","detail":"You did not pass a valid authentication token","status":401}"#
+                            .utf8)
                 } else {
-                    payload = Array(#"{"id":"\#(id)","status":"processing","created_at":"2025-07-16T10:00:00.5Z"}"#.utf8)
+                    payload = Array(
+                        #"{"id":"\#(id)","status":"processing","created_at":"2025-07-16T10:00:00.5Z"}"#.utf8)
                 }
             } else {
                 status = .notFound
                 payload = Array(#"{"detail":"The requested resource could not be found.","status":404}"#.utf8)
             }
             headers.add(name: "Content-Length", value: String(payload.count))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: payload)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             self.head = nil

@@ -48,7 +48,8 @@ struct ClientRequestTests {
         #expect(client.baseURL.absoluteString == "http://127.0.0.1:8181/v1")
     }
 
-    @Test("invalid base URLs are refused", arguments: ["ftp://example.com/v1", "/v1", "https://user:pw@example.com/v1"])
+    @Test(
+        "invalid base URLs are refused", arguments: ["ftp://example.com/v1", "/v1", "https://user:pw@example.com/v1"])
     func invalidBaseURL(url: String) {
         #expect(throws: ReplicateError.self) {
             try ReplicateClient(token: Fixtures.token, baseURL: URL(string: url)!, transport: ScriptedTransport([]))
@@ -91,7 +92,8 @@ struct ClientRequestTests {
     @Test("prediction create sends the exact body with Prefer: wait, clamped to 1...60")
     func predictionCreate() async throws {
         let (client, transport, _) = try Fixtures.client([
-            .json(201, Fixtures.predictionJSON), .json(201, Fixtures.predictionJSON), .json(201, Fixtures.predictionJSON),
+            .json(201, Fixtures.predictionJSON), .json(201, Fixtures.predictionJSON),
+            .json(201, Fixtures.predictionJSON),
         ])
         let body = Data(#"{"version":"sandrasocial/42-selfie-lora:abc","input":{"prompt":"x"}}"#.utf8)
         _ = try await client.createPrediction(body: body, wait: .seconds(30), for: try UserID("42"))

@@ -105,15 +105,20 @@ struct ClientRetryTests {
         #expect(await transport.requests.count == 3)
     }
 
-    @Test("problem+json maps to codes with title, detail and invalid_fields", arguments: [
-        (401, #"{"title":"Unauthenticated","detail":"You did not pass a valid authentication token","status":401}"#,
-            "unauthenticated"),
-        (404, #"{"detail":"The specified training destination does not exist","status":404}"#, "not-found"),
-        (409, #"{"detail":"A model with that name and owner already exists.","status":409}"#, "conflict"),
-        (400, #"{"detail":"A model with that name and owner already exists."}"#, "conflict"),
-        (413, "", "payload-too-large"),
-        (418, "I'm a teapot", "unexpected-status"),
-    ])
+    @Test(
+        "problem+json maps to codes with title, detail and invalid_fields",
+        arguments: [
+            (
+                401,
+                #"{"title":"Unauthenticated","detail":"You did not pass a valid authentication token","status":401}"#,
+                "unauthenticated"
+            ),
+            (404, #"{"detail":"The specified training destination does not exist","status":404}"#, "not-found"),
+            (409, #"{"detail":"A model with that name and owner already exists.","status":409}"#, "conflict"),
+            (400, #"{"detail":"A model with that name and owner already exists."}"#, "conflict"),
+            (413, "", "payload-too-large"),
+            (418, "I'm a teapot", "unexpected-status"),
+        ])
     func errorMapping(status: Int, body: String, code: String) async throws {
         let (client, _, _) = try Fixtures.client([.json(status, body)])
         let error = await #expect(throws: ReplicateError.self) { try await client.prediction(Self.predictionID) }
@@ -143,10 +148,12 @@ struct ClientRetryTests {
 
     @Test("the token never appears in an error, even when a server echoes it")
     func tokenRedacted() async throws {
-        let echo = #"{"title":"Bad token r8_test_token_0123456789abcdef","detail":"token r8_test_token_0123456789abcdef is wrong"}"#
+        let echo =
+            #"{"title":"Bad token r8_test_token_0123456789abcdef","detail":"token r8_test_token_0123456789abcdef is wrong"}"#
         let (client, _, _) = try Fixtures.client([
             .json(401, echo),
-            .failure(HTTPTransportError(requestMayHaveBeenSent: true, reason: "proxy said r8_test_token_0123456789abcdef")),
+            .failure(
+                HTTPTransportError(requestMayHaveBeenSent: true, reason: "proxy said r8_test_token_0123456789abcdef")),
         ])
         for _ in 0..<2 {
             do {

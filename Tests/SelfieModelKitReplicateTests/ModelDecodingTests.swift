@@ -125,24 +125,31 @@ struct ModelDecodingTests {
         #expect(decodedFile.sha256 == "e3b0c442")
         #expect(decodedFile.metadata?["user"]?.stringValue == "42")
         #expect(decodedFile.url?.lastPathComponent == "NGZiNmY2YzQtMThhZi00ZjcyLWFhZjktODg4NTY0NWNlMDEy")
-        let lifetime = try #require(decodedFile.expiresAt?.timeIntervalSince(#require(decodedFile.createdAt)))
+        let createdAt = try #require(decodedFile.createdAt)
+        let lifetime = try #require(decodedFile.expiresAt?.timeIntervalSince(createdAt))
         #expect(abs(lifetime - 86_400) < 0.001)
     }
 
-    @Test("dates: accepted and refused forms", arguments: [
-        ("2025-07-16T10:00:00Z", 1_752_660_000.0),
-        ("2025-07-16T10:00:00.25Z", 1_752_660_000.25),
-        ("2025-07-16T12:00:00+02:00", 1_752_660_000.0),
-        ("2025-07-16T10:00:00.123456789Z", 1_752_660_000.123456789),
-        ("2000-02-29T00:00:00Z", 951_782_400.0),
-    ])
+    @Test(
+        "dates: accepted and refused forms",
+        arguments: [
+            ("2025-07-16T10:00:00Z", 1_752_660_000.0),
+            ("2025-07-16T10:00:00.25Z", 1_752_660_000.25),
+            ("2025-07-16T12:00:00+02:00", 1_752_660_000.0),
+            ("2025-07-16T10:00:00.123456789Z", 1_752_660_000.123456789),
+            ("2000-02-29T00:00:00Z", 951_782_400.0),
+        ])
     func dates(text: String, expected: Double) throws {
         let date = try #require(ReplicateDate.parse(text))
         #expect(abs(date.timeIntervalSince1970 - expected) < 1e-6)
     }
 
-    @Test("malformed dates are nil", arguments: ["", "2025-07-16", "2025-07-16T10:00:00", "2025-13-01T00:00:00Z",
-        "2025-07-16T10:00:00.Z", "yesterday"])
+    @Test(
+        "malformed dates are nil",
+        arguments: [
+            "", "2025-07-16", "2025-07-16T10:00:00", "2025-13-01T00:00:00Z",
+            "2025-07-16T10:00:00.Z", "yesterday",
+        ])
     func badDates(text: String) {
         #expect(ReplicateDate.parse(text) == nil)
     }
@@ -163,6 +170,8 @@ struct ModelDecodingTests {
         #expect(again.id == prediction.id)
         #expect(again.outputURLs == prediction.outputURLs)
         #expect(again.status == prediction.status)
-        #expect(abs((again.createdAt?.timeIntervalSince1970 ?? 0) - (prediction.createdAt?.timeIntervalSince1970 ?? 1)) < 1e-5)
+        #expect(
+            abs((again.createdAt?.timeIntervalSince1970 ?? 0) - (prediction.createdAt?.timeIntervalSince1970 ?? 1))
+                < 1e-5)
     }
 }

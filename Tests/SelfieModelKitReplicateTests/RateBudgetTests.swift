@@ -42,7 +42,9 @@ final class ManualClock: Sendable {
                 let cancelled = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
                     state.sleepers.append(
-                        Sleeper(id: id, deadline: state.now.addingTimeInterval(duration.seconds), continuation: continuation))
+                        Sleeper(
+                            id: id, deadline: state.now.addingTimeInterval(duration.seconds), continuation: continuation
+                        ))
                     return false
                 }
                 if cancelled { continuation.resume(throwing: CancellationError()) }
@@ -80,12 +82,16 @@ struct RateBudgetTests {
             Issue.record("the 61st request in the same instant must wait")
             return
         }
-        #expect(abs(wait.seconds - 0.1) < 1e-6)
-        #expect(await store.takePermit(from: .predictionCreate, limit: limit, now: start.addingTimeInterval(0.1)) == .granted)
+        #expect(abs(wait.seconds - 0.1) < 1e-5)
+        #expect(
+            await store.takePermit(from: .predictionCreate, limit: limit, now: start.addingTimeInterval(0.1))
+                == .granted)
         #expect(await store.takePermit(from: .general, limit: limit, now: start) == .granted)
 
         await store.pause(.general, until: start.addingTimeInterval(10))
-        #expect(await store.takePermit(from: .general, limit: limit, now: start.addingTimeInterval(4)) == .retry(after: .seconds(6)))
+        #expect(
+            await store.takePermit(from: .general, limit: limit, now: start.addingTimeInterval(4))
+                == .retry(after: .seconds(6)))
         #expect(await store.takePermit(from: .general, limit: limit, now: start.addingTimeInterval(10)) == .granted)
     }
 

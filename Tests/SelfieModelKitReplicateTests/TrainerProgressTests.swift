@@ -49,20 +49,23 @@ struct TrainerProgressTests {
 
     @Test("completion reads as 1.0")
     func complete() throws {
-        let logs = Self.realisticLogs
+        let logs =
+            Self.realisticLogs
             + "flux_train_replicate: 100%|##########| 1000/1000 [16:40<00:00,  1.00s/it, lr: 4.0e-04 loss: 2.2e-01]\n"
             + "Saving LoRA weights\n"
         #expect(TrainerProgress(logs: logs)?.fraction == 1.0)
     }
 
-    @Test("no progress yet, or nonsense numbers", arguments: [
-        "",
-        "Downloading input_images...\nLoading Flux model\n",
-        "Captioning images: 100%|██████████| 14/14 [00:21<00:00,  1.52s/it]\n",
-        "flux_train_replicate: seed 3/4 chosen\n",
-        "flux_train_replicate: 100%|##########| 1200/1000 [16:40<00:00]\n",
-        "flux_train_replicate:   0%|          | 0/0 [00:00<?, ?it/s]\n",
-    ])
+    @Test(
+        "no progress yet, or nonsense numbers",
+        arguments: [
+            "",
+            "Downloading input_images...\nLoading Flux model\n",
+            "Captioning images: 100%|██████████| 14/14 [00:21<00:00,  1.52s/it]\n",
+            "flux_train_replicate: seed 3/4 chosen\n",
+            "flux_train_replicate: 100%|##########| 1200/1000 [16:40<00:00]\n",
+            "flux_train_replicate:   0%|          | 0/0 [00:00<?, ?it/s]\n",
+        ])
     func none(logs: String) {
         #expect(TrainerProgress(logs: logs) == nil)
     }
@@ -75,4 +78,3 @@ struct TrainerProgressTests {
         #expect(training.progress?.fraction == 0.42)
     }
 }
-

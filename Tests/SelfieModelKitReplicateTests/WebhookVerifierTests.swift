@@ -126,9 +126,11 @@ struct WebhookVerifierTests {
         #expect(otherID?.code == .webhookSignature)
     }
 
-    @Test("stale and future timestamps are refused even when signed; the edges are accepted", arguments: [
-        (-301, false), (-300, true), (0, true), (300, true), (301, false), (-86_400, false), (86_400, false),
-    ])
+    @Test(
+        "stale and future timestamps are refused even when signed; the edges are accepted",
+        arguments: [
+            (-301, false), (-300, true), (0, true), (300, true), (301, false), (-86_400, false), (86_400, false),
+        ])
     func timestamps(offset: Int, accepted: Bool) async throws {
         let verifier = try Self.verifier()
         let timestamp = String(Int(Self.now.timeIntervalSince1970) + offset)
@@ -150,16 +152,19 @@ struct WebhookVerifierTests {
         let timestamp = String(Int(Self.now.timeIntervalSince1970) - 11)
         let signature = Self.sign("msg", timestamp, Self.predictionBody, key: Self.secretBytes)
         #expect(throws: ReplicateError.self) {
-            try verifier.verifySignature(id: "msg", timestamp: timestamp, signature: signature, body: Self.predictionBody)
+            try verifier.verifySignature(
+                id: "msg", timestamp: timestamp, signature: signature, body: Self.predictionBody)
         }
     }
 
-    @Test("missing headers are named", arguments: [
-        (nil, "1752660000", "v1,x", "webhook-id"),
-        ("msg", nil, "v1,x", "webhook-timestamp"),
-        ("msg", "1752660000", nil, "webhook-signature"),
-        ("", "1752660000", "v1,x", "webhook-id"),
-    ] as [(String?, String?, String?, String)])
+    @Test(
+        "missing headers are named",
+        arguments: [
+            (nil, "1752660000", "v1,x", "webhook-id"),
+            ("msg", nil, "v1,x", "webhook-timestamp"),
+            ("msg", "1752660000", nil, "webhook-signature"),
+            ("", "1752660000", "v1,x", "webhook-id"),
+        ] as [(String?, String?, String?, String)])
     func missingHeaders(id: String?, timestamp: String?, signature: String?, missing: String) throws {
         let verifier = try Self.verifier()
         let error = #expect(throws: ReplicateError.self) {
@@ -169,7 +174,8 @@ struct WebhookVerifierTests {
         #expect(error?.detail?.contains(missing) == true)
     }
 
-    @Test("a non-numeric timestamp is refused", arguments: ["", "abc", "1752660000.5", "-1752660000", "99999999999999"])
+    @Test(
+        "a non-numeric timestamp is refused", arguments: ["", "abc", "1752660000.5", "-1752660000", "99999999999999"])
     func badTimestamp(timestamp: String) throws {
         let verifier = try Self.verifier()
         let error = #expect(throws: ReplicateError.self) {
@@ -190,7 +196,8 @@ struct WebhookVerifierTests {
         let oldOnly = try Self.verifier(secrets: [Self.oldSecret])
         let both = try Self.verifier(secrets: [Self.secret, Self.oldSecret])
         for verifier in [newOnly, oldOnly, both] {
-            _ = try verifier.verifySignature(id: "msg_r", timestamp: Self.timestamp, signature: "\(old) \(new)", body: body)
+            _ = try verifier.verifySignature(
+                id: "msg_r", timestamp: Self.timestamp, signature: "\(old) \(new)", body: body)
         }
         _ = try both.verifySignature(id: "msg_r", timestamp: Self.timestamp, signature: old, body: body)
         _ = try both.verifySignature(id: "msg_r", timestamp: Self.timestamp, signature: new, body: body)

@@ -91,7 +91,8 @@ extension ReplicateClient {
     /// An endpoint under the base URL; `path` starts with `/`.
     func endpoint(_ method: HTTPRequest.Method, _ path: String, bucket: RateBucket = .general) -> Endpoint {
         Endpoint(
-            method: method, target: RequestTarget(scheme: base.scheme, authority: base.authority, path: base.path + path),
+            method: method,
+            target: RequestTarget(scheme: base.scheme, authority: base.authority, path: base.path + path),
             bucket: bucket)
     }
 
@@ -171,7 +172,8 @@ extension ReplicateClient {
             } else if status >= 500, endpoint.method == .get {
                 failures += 1
                 if failures < retryPolicy.maxAttempts {
-                    logger.notice("replicate server error; retrying", metadata: ["request": "\(label)", "status": "\(status)"])
+                    logger.notice(
+                        "replicate server error; retrying", metadata: ["request": "\(label)", "status": "\(status)"])
                     try await clock.sleep(retryPolicy.delay(hint: hint, attempt: failures))
                     continue
                 }

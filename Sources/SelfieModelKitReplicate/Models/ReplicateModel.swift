@@ -97,7 +97,8 @@ public struct ModelVersion: Sendable, Hashable, Decodable {
     /// The schema of the input named `name` (its `type`, `minimum`, `maximum`, `enum`, `default`, …),
     /// or `nil` when the version does not declare it.
     public func inputSchema(named name: String) -> JSONValue? {
-        guard let json = openAPISchemaJSON, let schema = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+        guard let json = openAPISchemaJSON,
+            let schema = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
         else { return nil }
         return Self.inputProperties(of: schema)[name]
     }

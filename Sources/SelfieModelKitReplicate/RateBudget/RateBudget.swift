@@ -155,7 +155,8 @@ public actor RateBudget {
         try Task.checkCancellation()
         let id = nextTicketID
         nextTicketID += 1
-        lanes[bucket, default: Lane()].enqueue(Ticket(id: id, continuation: nil), for: user.map(QueueKey.user) ?? .system)
+        lanes[bucket, default: Lane()].enqueue(
+            Ticket(id: id, continuation: nil), for: user.map(QueueKey.user) ?? .system)
         var role: Role
         if lanes[bucket]?.pumping == true {
             role = try await wait(for: id, in: bucket)

@@ -61,9 +61,10 @@ public protocol RateBudgetStore: Sendable {
 /// "theoretical arrival time" per bucket, so a burst of `limit.burst` goes at once and the rest at the
 /// sustained rate.
 public actor InMemoryRateBudgetStore: RateBudgetStore {
+    /// Times are integer nanoseconds since 1970, so thousands of permits add up without rounding drift.
     private struct BucketState {
-        var theoreticalArrival: Date
-        var pausedUntil: Date?
+        var theoreticalArrival: Int64
+        var pausedUntil: Int64?
     }
 
     private var buckets: [RateBucket: BucketState] = [:]
@@ -72,27 +73,36 @@ public actor InMemoryRateBudgetStore: RateBudgetStore {
     public init() {}
 
     public func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) -> PermitDecision {
+        let now = Self.nanoseconds(now)
         var state = buckets[bucket] ?? BucketState(theoreticalArrival: now, pausedUntil: nil)
         if let paused = state.pausedUntil {
-            if paused > now { return .retry(after: .clampedSeconds(paused.timeIntervalSince(now))) }
+            if paused > now { return .retry(after: .nanoseconds(paused - now)) }
             state.pausedUntil = nil
         }
-        let interval = limit.interval.seconds
-        let tolerance = interval * Double(limit.burst - 1)
+        let interval = Self.nanoseconds(limit.interval)
+        let tolerance = interval * Int64(limit.burst - 1)
         let arrival = max(state.theoreticalArrival, now)
-        let ahead = arrival.timeIntervalSince(now)
-        if ahead > tolerance {
+        if arrival - now > tolerance {
             buckets[bucket] = state
-            return .retry(after: .clampedSeconds(ahead - tolerance))
+            return .retry(after: .nanoseconds(arrival - now - tolerance))
         }
-        state.theoreticalArrival = arrival.addingTimeInterval(interval)
+        state.theoreticalArrival = arrival + interval
         buckets[bucket] = state
         return .granted
     }
 
     public func pause(_ bucket: RateBucket, until date: Date) {
-        var state = buckets[bucket] ?? BucketState(theoreticalArrival: .distantPast, pausedUntil: nil)
-        state.pausedUntil = max(state.pausedUntil ?? .distantPast, date)
+        var state = buckets[bucket] ?? BucketState(theoreticalArrival: .min, pausedUntil: nil)
+        state.pausedUntil = max(state.pausedUntil ?? .min, Self.nanoseconds(date))
         buckets[bucket] = state
+    }
+
+    private static func nanoseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1e9).rounded())
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -32,7 +32,8 @@ public enum WebhookEvent: Sendable, Hashable {
     /// trainer's input), or when `urls.get` points under `/trainings/`; otherwise as a prediction.
     public init(decoding body: Data, as kind: WebhookKind? = nil) throws {
         let decoder = JSONDecoder()
-        switch kind ?? (try decoder.decode(KindProbe.self, from: body)).kind {
+        let resolved = try kind ?? decoder.decode(KindProbe.self, from: body).kind
+        switch resolved {
         case .training: self = .training(try decoder.decode(Training.self, from: body))
         case .prediction: self = .prediction(try decoder.decode(Prediction.self, from: body))
         }

@@ -24,7 +24,7 @@ public struct WebhookVerifier: Sendable {
     /// Five minutes, as the Standard Webhooks specification recommends.
     public static let defaultTolerance: Duration = .seconds(300)
 
-    private let keys: [SymmetricKey]
+    private let keys: [SigningKey]
     private let receipts: any WebhookReceiptStore
     private let now: @Sendable () -> Date
     /// How far a delivery's timestamp may lie from now, either way.
@@ -74,7 +74,8 @@ public struct WebhookVerifier: Sendable {
             event = try WebhookEvent(decoding: body, as: kind)
         } catch {
             throw ReplicateError(
-                .decoding, detail: "The webhook body is not a training or prediction: \(ReplicateClient.describe(error))")
+                .decoding,
+                detail: "The webhook body is not a training or prediction: \(ReplicateClient.describe(error))")
         }
         let webhook = VerifiedWebhook(id: id ?? "", sentAt: sentAt, event: event)
         let isNew = try await receipts.systemRecordWebhookReceipt(webhook.id, receivedAt: receivedAt)
@@ -110,7 +111,7 @@ public struct WebhookVerifier: Sendable {
             throw ReplicateError(.webhookSignature, detail: "webhook-signature holds no v1 signature.")
         }
         for key in keys {
-            let expected = Self.mac(id: id, timestamp: timestamp, body: body, key: key)
+            let expected = Self.mac(id: id, timestamp: timestamp, body: body, key: key.key)
             for candidate in candidates where Self.constantTimeEquals(candidate, expected) {
                 return sentAt
             }
@@ -154,15 +155,22 @@ public struct WebhookVerifier: Sendable {
         return difference == 0
     }
 
-    private static func key(from secret: WebhookSecret) throws -> SymmetricKey {
+    private static func key(from secret: WebhookSecret) throws -> SigningKey {
         var text = secret.revealForSigning()
         if text.hasPrefix("whsec_") { text.removeFirst(6) }
         guard let bytes = Data(base64Encoded: text), !bytes.isEmpty else {
             throw ReplicateError(
                 .webhookSecretFormat, detail: "A webhook secret must be whsec_ followed by base64 (value not shown).")
         }
-        return SymmetricKey(data: bytes)
+        return SigningKey(key: SymmetricKey(data: bytes))
     }
+}
+
+/// A decoded webhook key. `SymmetricKey` is not marked `Sendable` in swift-crypto 3, but it is an
+/// immutable value (copy-on-write storage that is never written after creation), so sharing it between
+/// tasks is safe.
+private struct SigningKey: @unchecked Sendable {
+    let key: SymmetricKey
 }
 
 /// A delivery whose signature and timestamp checked out.
