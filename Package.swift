@@ -30,6 +30,10 @@ let package = Package(
             name: "SelfieModelKitTests",
             dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
         ),
+        .testTarget(
+            name: "SelfieModelKitValidationTests",
+            dependencies: ["SelfieModelKitValidation"]
+        ),
     ]
 )
 
