@@ -34,6 +34,10 @@ let package = Package(
             name: "SelfieModelKitValidationTests",
             dependencies: ["SelfieModelKitValidation"]
         ),
+        .testTarget(
+            name: "SelfieModelKitCompileFailTests",
+            dependencies: ["SelfieModelKitValidation"]
+        ),
     ]
 )
 
