@@ -1,6 +1,7 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // SelfieModelKit: each user's own FLUX model on Replicate, as a reusable Swift library.
 
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -35,6 +36,13 @@ let package = Package(
             dependencies: ["SelfieModelKitValidation"]
         ),
         .testTarget(
+            name: "SelfieModelKitTransportTests",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
             name: "SelfieModelKitCompileFailTests",
             dependencies: ["SelfieModelKitValidation"]
         ),
@@ -48,5 +56,9 @@ for target in package.targets {
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     // Every public type says whether it is Sendable.
     settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    // CI sets SELFIEMODELKIT_WARNINGS_AS_ERRORS=1: our own targets must build without a warning.
+    if ProcessInfo.processInfo.environment["SELFIEMODELKIT_WARNINGS_AS_ERRORS"] != nil {
+        settings.append(.treatAllWarnings(as: .error))
+    }
     target.swiftSettings = settings
 }
