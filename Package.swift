@@ -10,10 +10,13 @@ let package = Package(
     products: [
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
+        .library(name: "SelfieModelKitServices", targets: ["SelfieModelKitServices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .target(
@@ -26,6 +29,15 @@ let package = Package(
         .target(
             name: "SelfieModelKitValidation",
             dependencies: ["SelfieModelKit"]
+        ),
+        .target(
+            name: "SelfieModelKitServices",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitValidation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .testTarget(
             name: "SelfieModelKitTests",
@@ -40,6 +52,13 @@ let package = Package(
             dependencies: [
                 "SelfieModelKit",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "SelfieModelKitServicesTests",
+            dependencies: [
+                "SelfieModelKitServices",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

@@ -84,7 +84,8 @@ struct CompileFailTests {
                 code: """
                     let model = try TrainedUserModel(record: record, for: try UserID("42"), owner: .sandrasocial)
                     """,
-                expectedDiagnostic: "cannot convert value of type 'UserID' to expected argument type 'AuthenticatedUser'"),
+                expectedDiagnostic:
+                    "cannot convert value of type 'UserID' to expected argument type 'AuthenticatedUser'"),
             IllegalSnippet(
                 name: "an AuthenticatedUser made with a memberwise initializer",
                 code: """
@@ -116,7 +117,8 @@ enum Compiler {
 
     /// The folder holding the built `.swiftmodule` files: `Modules` beside the running test bundle.
     static func modulesDirectory() throws -> URL {
-        let executable = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable = URL(
+            fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         var directory = executable.deletingLastPathComponent()
         while directory.path != "/" {
             let candidate = directory.appendingPathComponent("Modules")
@@ -127,7 +129,8 @@ enum Compiler {
             }
             directory = directory.deletingLastPathComponent()
         }
-        throw CompilerError(message: "no Modules folder with SelfieModelKitValidation.swiftmodule above \(executable.path)")
+        throw CompilerError(
+            message: "no Modules folder with SelfieModelKitValidation.swiftmodule above \(executable.path)")
     }
 
     static func swiftc() -> String {

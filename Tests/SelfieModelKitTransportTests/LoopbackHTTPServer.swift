@@ -95,7 +95,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         var body = Data(buffer[end.upperBound...])
         let expected = Int(headers["content-length"] ?? "0") ?? 0
@@ -108,7 +109,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body)
         lock.withLock { recorded.append(request) }
         let response = handler(request)
-        var text = "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
+        var text =
+            "HTTP/1.1 \(response.status) Status\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n"
         for (name, value) in response.headers { text += "\(name): \(value)\r\n" }
         var bytes = Data((text + "\r\n").utf8)
         bytes.append(response.body)

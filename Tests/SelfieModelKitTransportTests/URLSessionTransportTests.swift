@@ -52,7 +52,8 @@ struct URLSessionTransportTests {
         let server = try LoopbackHTTPServer { _ in .init(status: 200, headers: [:], body: Data()) }
         let port = server.port
         server.stop()
-        let request = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1:\(port)", path: "/v1/predictions")
+        let request = HTTPRequest(
+            method: .post, scheme: "http", authority: "127.0.0.1:\(port)", path: "/v1/predictions")
         await #expect {
             _ = try await URLSessionTransport(timeout: 5).send(request, body: Data("{}".utf8))
         } throws: { error in
@@ -65,7 +66,8 @@ struct URLSessionTransportTests {
         let server = try LoopbackHTTPServer { request in .init(status: 200, headers: [:], body: request.body) }
         defer { server.stop() }
         let payload = Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
-        let request = HTTPRequest(method: .post, scheme: "http", authority: "127.0.0.1:\(server.port)", path: "/v1/files")
+        let request = HTTPRequest(
+            method: .post, scheme: "http", authority: "127.0.0.1:\(server.port)", path: "/v1/files")
         let (response, data) = try await URLSessionTransport().send(request, body: payload)
         #expect(response.status.code == 200)
         #expect(data == payload)
