@@ -9,10 +9,13 @@ let package = Package(
     products: [
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
+        .library(name: "SelfieModelKitSQLite", targets: ["SelfieModelKitSQLite"]),
+        .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -25,6 +28,21 @@ let package = Package(
         .target(
             name: "SelfieModelKitValidation",
             dependencies: ["SelfieModelKit"]
+        ),
+        .target(
+            name: "SelfieModelKitSQLite",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "SelfieModelKitTesting",
+            dependencies: ["SelfieModelKit"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitStoreTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitTesting", "SelfieModelKitSQLite"]
         ),
         .testTarget(
             name: "SelfieModelKitTests",
