@@ -11,12 +11,15 @@ let package = Package(
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
         .library(name: "SelfieModelKitServices", targets: ["SelfieModelKitServices"]),
+        .library(name: "SelfieModelKitSQLite", targets: ["SelfieModelKitSQLite"]),
+        .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -38,6 +41,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
+        ),
+        .target(
+            name: "SelfieModelKitSQLite",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "SelfieModelKitTesting",
+            dependencies: ["SelfieModelKit"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitStoreTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitTesting", "SelfieModelKitSQLite"]
         ),
         .testTarget(
             name: "SelfieModelKitTests",
