@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
+        .library(name: "SelfieModelKitServices", targets: ["SelfieModelKitServices"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -26,9 +27,25 @@ let package = Package(
             name: "SelfieModelKitValidation",
             dependencies: ["SelfieModelKit"]
         ),
+        .target(
+            name: "SelfieModelKitServices",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitValidation",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [.copy("Photoshoot/Resources/photoshoot-catalog.v1.json")]
+        ),
         .testTarget(
             name: "SelfieModelKitTests",
             dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitServicesTests",
+            dependencies: [
+                "SelfieModelKitServices",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
     ]
 )
