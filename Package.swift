@@ -39,8 +39,10 @@ let package = Package(
                 "SelfieModelKit",
                 "SelfieModelKitValidation",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            resources: [.copy("Photoshoot/Resources/photoshoot-catalog.v1.json")]
         ),
         .target(
             name: "SelfieModelKitSQLite",
@@ -77,6 +79,7 @@ let package = Package(
             dependencies: [
                 "SelfieModelKitServices",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(
