@@ -30,6 +30,10 @@ let package = Package(
             name: "SelfieModelKitTests",
             dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
         ),
+        .testTarget(
+            name: "SelfieModelKitValidationPhotoTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        ),
     ]
 )
 

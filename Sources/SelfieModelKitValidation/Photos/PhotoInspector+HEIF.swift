@@ -33,7 +33,9 @@ enum HEIFFile {
             sizes[index + 1] = (width, height)  // ipma indexes properties from 1
         }
         if let primary = primaryItem(metaChildren, data),
-            let associations = iprpChildren.first(where: { $0.type == "ipma" }).map({ associationsOf(primary, $0, data) }),
+            let associations = iprpChildren.first(where: { $0.type == "ipma" }).map({
+                associationsOf(primary, $0, data)
+            }),
             let size = associations.lazy.compactMap({ sizes[$0] }).first
         {
             return try nonZero(size)

@@ -49,7 +49,9 @@ enum JPEGFile {
                 continue
             }
             let name = segmentName(segment, data)
-            if orientation == nil, segment.marker == 0xE1, data.matches(EXIFOrientation.exifPrefix, at: segment.payloadStart) {
+            if orientation == nil, segment.marker == 0xE1,
+                data.matches(EXIFOrientation.exifPrefix, at: segment.payloadStart)
+            {
                 orientation = EXIFOrientation.read(data[segment.payloadStart..<segment.end])
             }
             stripped.append(StrippedMetadata(name, byteCount: bytes.count))
@@ -103,7 +105,8 @@ enum JPEGFile {
             guard length >= 2 else { throw .corrupt(.jpeg, "segment 0x\(hex(marker)) has length \(length)") }
             var end = start + 2 + length
             guard end <= data.count else {
-                throw .truncated(.jpeg, "segment 0x\(hex(marker)) at \(start) runs \(end - data.count) bytes past the end")
+                throw .truncated(
+                    .jpeg, "segment 0x\(hex(marker)) at \(start) runs \(end - data.count) bytes past the end")
             }
             if decodableFrames.contains(marker) || otherFrames.contains(marker) {
                 try readFrame(marker: marker, at: start, length: length, data, into: &layout)

@@ -67,7 +67,8 @@ enum WebPFile {
         body.reserveCapacity(data.count)
         if !extended, writesOrientation {
             let alpha = image.fourCC == "VP8L" && (data.u32le(image.payloadStart + 1) ?? 0) & (1 << 28) != 0
-            body += encodeChunk("VP8X", vp8xPayload(flags: alpha ? alphaFlag : 0, width: width, height: height))
+            body += encodeChunk(
+                "VP8X", vp8xPayload(flags: exifFlag | (alpha ? alphaFlag : 0), width: width, height: height))
         }
         for chunk in chunks {
             guard keptChunks.contains(chunk.fourCC) else {
@@ -134,8 +135,10 @@ enum WebPFile {
     private static func vp8xPayload(flags: UInt8, width: Int, height: Int) -> [UInt8] {
         var payload: [UInt8] = [flags, 0, 0, 0]
         for value in [width - 1, height - 1] {
-            payload += [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
-                UInt8(truncatingIfNeeded: value >> 16)]
+            payload += [
+                UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8),
+                UInt8(truncatingIfNeeded: value >> 16),
+            ]
         }
         return payload
     }
