@@ -83,6 +83,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SelfieModelKitValidationPhotoTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        ),
+        .testTarget(
             name: "SelfieModelKitCompileFailTests",
             dependencies: ["SelfieModelKitValidation"]
         ),
