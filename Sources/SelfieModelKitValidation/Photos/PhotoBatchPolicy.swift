@@ -5,7 +5,7 @@ import Foundation
 /// ```swift
 /// let inspections = uploads.map { inspector.inspect($0.bytes, fileName: $0.name) }
 /// let batch = PhotoBatchPolicy.evaluate(inspections, alreadyKept: storedSHA256s) { bytes in
-///     SHA256.hash(data: bytes).hexString       // swift-crypto, in the host or the service
+///     SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()   // swift-crypto
 /// }
 /// for kept in batch.kept { … store kept.photo.data, record kept.sha256 … }
 /// for refusal in batch.refusals { … show refusal.userMessage … }
