@@ -69,7 +69,6 @@ struct JPEGInspectionTests {
         let second = try inspector.accept(first.data, fileName: "a.jpg")
         #expect(second.data == first.data)
         #expect(second.orientation == .left)
-        #expect(second.sha256 == first.sha256)
     }
 
     @Test("an upright orientation is not written back")

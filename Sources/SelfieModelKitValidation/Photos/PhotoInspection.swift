@@ -52,8 +52,6 @@ public struct InspectedPhoto: Sendable, Hashable {
     public let stripped: [StrippedMetadata]
     /// The size of the upload before cleaning.
     public let originalByteCount: Int
-    /// The SHA-256 of ``data``, lowercase hex: the exact-duplicate key, and what `PhotoRecord.sha256` holds.
-    public let sha256: String
 
     /// The MIME type of ``data``, such as `image/jpeg`.
     public var contentType: String { format.contentType }
@@ -73,7 +71,6 @@ public struct InspectedPhoto: Sendable, Hashable {
         self.orientation = orientation
         self.stripped = stripped
         self.originalByteCount = originalByteCount
-        self.sha256 = SHA256Digest.hex(of: data)
     }
 }
 

@@ -140,21 +140,32 @@ enum JPEGFile {
     }
 
     /// The offset of the first marker after entropy-coded data (skipping stuffed `FF 00` and RSTn).
+    ///
+    /// This loop visits every byte of the image data, so it reads through a raw pointer.
     private static func endOfEntropyData(from start: Int, _ data: PhotoBytes) throws(PhotoProblem) -> Int {
-        let bytes = data.bytes
-        var index = start
-        while let found = bytes[index...].firstIndex(of: 0xFF) {
-            guard found + 1 < bytes.count else { break }
-            let next = bytes[found + 1]
-            if next == 0x00 || (0xD0...0xD7).contains(next) {
-                index = found + 2
-            } else if next == 0xFF {
-                index = found + 1
-            } else {
-                return found
+        let found = data.bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            var index = start
+            while index + 1 < buffer.count {
+                guard base[index] == 0xFF else {
+                    index += 1
+                    continue
+                }
+                let next = base[index + 1]
+                if next == 0x00 || (next >= 0xD0 && next <= 0xD7) {
+                    index += 2
+                } else if next == 0xFF {
+                    index += 1
+                } else {
+                    return index
+                }
             }
+            return nil
         }
-        throw .truncated(.jpeg, "scan data runs to the end of the file without an EOI marker")
+        guard let found else {
+            throw .truncated(.jpeg, "scan data runs to the end of the file without an EOI marker")
+        }
+        return found
     }
 
     /// Adobe APP14 carries the colour transform flag that CMYK/YCCK decoding depends on, and nothing personal.
