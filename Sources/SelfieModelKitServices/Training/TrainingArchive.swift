@@ -106,7 +106,6 @@ public struct TrainingArchiveBuilder: Sendable {
         case "image/jpeg": "jpg"
         case "image/png": "png"
         case "image/webp": "webp"
-        case "image/heic": "heic"
         default: "bin"
         }
     }
