@@ -1,7 +1,7 @@
 import Foundation
 
 /// A Replicate webhook event kind, for `webhook_events_filter`.
-public enum WebhookEvent: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+public enum WebhookEventType: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     /// The job started.
     case start
     /// The job produced output.
@@ -13,7 +13,7 @@ public enum WebhookEvent: String, Sendable, Hashable, Codable, CaseIterable, Com
 
     private var order: Int { Self.allCases.firstIndex(of: self)! }
 
-    public static func < (lhs: WebhookEvent, rhs: WebhookEvent) -> Bool { lhs.order < rhs.order }
+    public static func < (lhs: WebhookEventType, rhs: WebhookEventType) -> Bool { lhs.order < rhs.order }
 }
 
 /// Where Replicate delivers a job's webhooks and which events it sends.
@@ -21,11 +21,11 @@ public struct WebhookTarget: Sendable, Hashable {
     /// The absolute `http(s)` URL of the host's webhook endpoint.
     public let url: URL
     /// The events to deliver; always includes `completed`.
-    public let events: [WebhookEvent]
+    public let events: [WebhookEventType]
 
     /// Validates a webhook target.
     /// - Throws: ``SelfieModelKitError`` with code `.configuration` when the URL is not absolute http(s).
-    public init(url: URL, events: Set<WebhookEvent>) throws {
+    public init(url: URL, events: Set<WebhookEventType>) throws {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil else {
             throw SelfieModelKitError(
                 .configuration, rule: "webhook.url",
