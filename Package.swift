@@ -1,6 +1,7 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // SelfieModelKit: each user's own FLUX model on Replicate, as a reusable Swift library.
 
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -9,13 +10,18 @@ let package = Package(
     products: [
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
+        .library(name: "SelfieModelKitServices", targets: ["SelfieModelKitServices"]),
+        .library(name: "SelfieModelKitSQLite", targets: ["SelfieModelKitSQLite"]),
+        .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
         .library(name: "SelfieModelKitReplicate", targets: ["SelfieModelKitReplicate"]),
         .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"4.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
@@ -30,6 +36,32 @@ let package = Package(
         .target(
             name: "SelfieModelKitValidation",
             dependencies: ["SelfieModelKit"]
+        ),
+        .target(
+            name: "SelfieModelKitServices",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitValidation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            resources: [.copy("Photoshoot/Resources/photoshoot-catalog.v1.json")]
+        ),
+        .target(
+            name: "SelfieModelKitSQLite",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "SelfieModelKitTesting",
+            dependencies: ["SelfieModelKit"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitStoreTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitTesting", "SelfieModelKitSQLite"]
         ),
         .target(
             name: "SelfieModelKitReplicate",
@@ -61,10 +93,6 @@ let package = Package(
             path: "Benchmarks/ReplicateBenchmarks"
         ),
         .testTarget(
-            name: "SelfieModelKitTests",
-            dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
-        ),
-        .testTarget(
             name: "SelfieModelKitReplicateTests",
             dependencies: [
                 "SelfieModelKitReplicate",
@@ -84,6 +112,37 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .testTarget(
+            name: "SelfieModelKitTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitValidationTests",
+            dependencies: ["SelfieModelKitValidation"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitTransportTests",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "SelfieModelKitServicesTests",
+            dependencies: [
+                "SelfieModelKitServices",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "SelfieModelKitValidationPhotoTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitCompileFailTests",
+            dependencies: ["SelfieModelKitValidation"]
+        ),
     ]
 )
 
@@ -94,5 +153,9 @@ for target in package.targets {
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     // Every public type says whether it is Sendable.
     settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    // CI sets SELFIEMODELKIT_WARNINGS_AS_ERRORS=1: our own targets must build without a warning.
+    if ProcessInfo.processInfo.environment["SELFIEMODELKIT_WARNINGS_AS_ERRORS"] != nil {
+        settings.append(.treatAllWarnings(as: .error))
+    }
     target.swiftSettings = settings
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SelfieModelKit
+import SelfieModelKitValidation
 import Testing
 
 @testable import SelfieModelKitReplicate
@@ -89,33 +90,41 @@ struct ClientRequestTests {
             ])
     }
 
-    @Test("prediction create sends the exact body with Prefer: wait, clamped to 1...60")
+    @Test("prediction create sends GenerationRequest's exact bytes with Prefer: wait, clamped to 1...60")
     func predictionCreate() async throws {
         let (client, transport, _) = try Fixtures.client([
             .json(201, Fixtures.predictionJSON), .json(201, Fixtures.predictionJSON),
             .json(201, Fixtures.predictionJSON),
         ])
-        let body = Data(#"{"version":"sandrasocial/42-selfie-lora:abc","input":{"prompt":"x"}}"#.utf8)
-        _ = try await client.createPrediction(body: body, wait: .seconds(30), for: try UserID("42"))
-        _ = try await client.createPrediction(body: body, wait: .seconds(600), for: nil)
-        _ = try await client.createPrediction(body: body, wait: nil, for: nil)
+        let request = try Fixtures.generationRequest()
+        _ = try await client.createPrediction(request, wait: .seconds(30))
+        _ = try await client.createPrediction(request, wait: .seconds(600))
+        _ = try await client.createPrediction(request)
         let requests = await transport.requests
         #expect(requests.map(\.path) == Array(repeating: "/v1/predictions", count: 3))
+        #expect(requests.map(\.method) == Array(repeating: .post, count: 3))
         #expect(requests.map { $0.header("Prefer") } == ["wait=30", "wait=60", nil])
-        #expect(requests.allSatisfy { $0.body == body })
+        #expect(requests.allSatisfy { $0.body == request.jsonBody() })
+        let sent = try #require(requests.first?.body)
+        let text = String(decoding: sent, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"version":"sandrasocial/42-selfie-lora:\#(Fixtures.versionHash)","input":{"#))
+        #expect(text.contains(#""seed":421337"#))
     }
 
-    @Test("training create posts to the trainer's version path")
+    @Test("training create posts TrainingRequest's exact bytes to the locked trainer's version path")
     func trainingCreate() async throws {
         let (client, transport, _) = try Fixtures.client([.json(201, Fixtures.trainingJSON(status: "starting"))])
-        let body = Data(#"{"destination":"sandrasocial/42-selfie-lora","input":{}}"#.utf8)
-        let training = try await client.createTraining(
-            trainerOwner: "ostris", trainerName: "flux-dev-lora-trainer",
-            trainerVersion: try ModelVersionID(Fixtures.trainerVersion), body: body, for: try UserID("42"))
+        let request = try TrainingRequest(
+            for: Fixtures.user, owner: .sandrasocial,
+            inputImagesURL: URL(string: "https://api.replicate.com/v1/files/f1")!)
+        let training = try await client.createTraining(request)
         #expect(training.status == .starting)
-        let request = try #require(await transport.requests.first)
-        #expect(request.path == "/v1/models/ostris/flux-dev-lora-trainer/versions/\(Fixtures.trainerVersion)/trainings")
-        #expect(request.body == body)
+        let sent = try #require(await transport.requests.first)
+        #expect(sent.method == .post)
+        #expect(
+            sent.path == "/v1/models/ostris/flux-dev-lora-trainer/versions/\(Fixtures.trainerVersion)/trainings")
+        #expect(sent.body == request.jsonBody())
+        #expect(sent.header("Content-Type") == "application/json")
     }
 
     @Test("file upload: multipart with content (filename, type), type and metadata parts, byte for byte")

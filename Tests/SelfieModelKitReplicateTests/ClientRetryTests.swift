@@ -1,13 +1,15 @@
 import Foundation
 import HTTPTypes
 import SelfieModelKit
+import SelfieModelKitValidation
 import Testing
 
 @testable import SelfieModelKitReplicate
 
 @Suite("ReplicateClient: errors, retries and backoff")
 struct ClientRetryTests {
-    static let body = Data(#"{"version":"sandrasocial/42-selfie-lora:abc","input":{"prompt":"x"}}"#.utf8)
+    static let request = try! Fixtures.generationRequest()
+    static let body = request.jsonBody()
     static let throttled = #"{"detail":"Request was throttled. Your rate limit resets in ~30s.","status":429}"#
     static let predictionID = try! PredictionID("gm3qorzdhgbfurvjtvhg6dckhu")
 
@@ -18,7 +20,7 @@ struct ClientRetryTests {
             .json(429, Self.throttled),
             .json(201, Fixtures.predictionJSON),
         ])
-        let prediction = try await client.createPrediction(body: Self.body, wait: nil, for: nil)
+        let prediction = try await client.createPrediction(Self.request)
         #expect(prediction.status == .succeeded)
         #expect(await transport.requests.count == 3)
         #expect(await transport.requests.allSatisfy { $0.body == Self.body })
@@ -43,7 +45,7 @@ struct ClientRetryTests {
             .json(500, #"{"detail":"Internal server error","status":500}"#), .json(201, Fixtures.predictionJSON),
         ])
         let error = await #expect(throws: ReplicateError.self) {
-            try await client.createPrediction(body: Self.body, wait: nil, for: nil)
+            try await client.createPrediction(Self.request)
         }
         #expect(error?.code == .serverError)
         #expect(error?.httpStatus == 500)
@@ -57,7 +59,7 @@ struct ClientRetryTests {
             .json(201, Fixtures.predictionJSON),
         ])
         let error = await #expect(throws: ReplicateError.self) {
-            try await client.createPrediction(body: Self.body, wait: nil, for: nil)
+            try await client.createPrediction(Self.request)
         }
         #expect(error?.code == .transport)
         #expect(error?.requestMayHaveBeenSent == true)
@@ -70,7 +72,7 @@ struct ClientRetryTests {
             .failure(HTTPTransportError(requestMayHaveBeenSent: false, reason: "connection refused")),
             .json(201, Fixtures.predictionJSON),
         ])
-        _ = try await client.createPrediction(body: Self.body, wait: nil, for: nil)
+        _ = try await client.createPrediction(Self.request)
         #expect(await transport.requests.count == 2)
     }
 
@@ -98,7 +100,7 @@ struct ClientRetryTests {
         let (client, transport, _) = try Fixtures.client(
             Array(repeating: .json(429, Self.throttled), count: 10), retryPolicy: policy)
         let error = await #expect(throws: ReplicateError.self) {
-            try await client.createPrediction(body: Self.body, wait: nil, for: nil)
+            try await client.createPrediction(Self.request)
         }
         #expect(error?.code == .rateLimited)
         #expect(error?.retryAfter == .seconds(30))
@@ -138,7 +140,7 @@ struct ClientRetryTests {
         let (client, _, _) = try Fixtures.client([.json(422, problem)])
         let error = try #require(
             await #expect(throws: ReplicateError.self) {
-                try await client.createPrediction(body: Self.body, wait: nil, for: nil)
+                try await client.createPrediction(Self.request)
             })
         #expect(error.code == .invalidRequest)
         #expect(error.title == "Input validation failed")

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SelfieModelKit
+import SelfieModelKitValidation
 
 @testable import SelfieModelKitReplicate
 
@@ -89,6 +90,24 @@ enum Fixtures {
     static let token = try! APIToken("r8_test_token_0123456789abcdef")
     static let versionHash = "5c7d5dc6dd8bf75c1acaa8565735e7986bc5b66206b55cca93cb72c9bf15ccaa"
     static let trainerVersion = "26dce37af90b9d997eeb970d92e47de3064d46c300504ae376c75bef6a9022d2"
+
+    static let user = AuthenticatedUser.verifiedByHost(try! UserID("42"), via: "test")
+
+    /// User 42's completed model, the only way to get a `GenerationRequest`.
+    static func trainedModel() throws -> TrainedUserModel {
+        let record = UserModelRecord(
+            userID: user.id, replicateModelID: .selfieModel(for: user.id, owner: .sandrasocial),
+            replicateVersionID: try ModelVersionID(versionHash), triggerWord: TriggerWord(for: user.id),
+            trainingStatus: .completed, createdAt: Date(timeIntervalSince1970: 0),
+            updatedAt: Date(timeIntervalSince1970: 0))
+        return try TrainedUserModel(record: record, for: user, owner: .sandrasocial)
+    }
+
+    static func generationRequest(seed: Int = 421_337) throws -> GenerationRequest {
+        let model = try trainedModel()
+        return try GenerationRequest(
+            model: model, prompt: UserPrompt("user42 in a linen suit", for: model), seed: GenerationSeed(seed))
+    }
 
     /// A client on a scripted transport and a virtual clock, with a jitter-free retry policy.
     static func client(

@@ -1,8 +1,31 @@
 import Foundation
 import HTTPTypes
 import SelfieModelKit
+import SelfieModelKitValidation
 
 extension ReplicateClient {
+    /// Starts a generation: `POST /predictions` with exactly the bytes of `request.jsonBody()` (the one
+    /// place that builds a prediction body), in the prediction-create bucket, on behalf of the request's
+    /// user.
+    ///
+    /// - Parameter wait: when given, sends `Prefer: wait=N` (N clamped to 1...60 seconds) so Replicate
+    ///   answers once the prediction is done or the time is up; the prediction may still be running.
+    /// - Throws: ``ReplicateError``; a 429 is retried (never surfaced while the retry budget lasts), a 5xx
+    ///   or a possibly-sent network failure is not, because the prediction may exist already.
+    public func createPrediction(_ request: GenerationRequest, wait: Duration? = nil) async throws -> Prediction {
+        try await createPrediction(body: request.jsonBody(), wait: wait, for: request.user.id)
+    }
+
+    /// Starts a training of the request's user's model: `POST` to the locked trainer's
+    /// `/models/{owner}/{name}/versions/{version}/trainings` with exactly `request.jsonBody()`.
+    ///
+    /// - Throws: ``ReplicateError``; `.notFound` when the destination model does not exist yet
+    ///   (create it with ``createModel(_:visibility:hardware:description:for:)`` first).
+    public func createTraining(_ request: TrainingRequest) async throws -> Training {
+        try await createTraining(
+            path: TrainingRequest.trainer.trainingsPath, body: request.jsonBody(), for: request.user.id)
+    }
+
     /// Reads a training: `GET /trainings/{id}`.
     public func training(_ id: TrainingID, for user: UserID? = nil) async throws -> Training {
         try await send(endpoint(.get, "/trainings/\(id)"), for: user, as: Training.self)
@@ -36,14 +59,10 @@ extension ReplicateClient {
         return try await send(create, for: user, as: Prediction.self)
     }
 
-    /// Sends an exact training body to `POST /models/{owner}/{name}/versions/{version}/trainings`. The
-    /// public entry point takes a `TrainingRequest`, which builds the body and names the trainer.
-    func createTraining(
-        trainerOwner: String, trainerName: String, trainerVersion: ModelVersionID, body: Data, for user: UserID?
-    ) async throws -> Training {
-        try await send(
-            endpoint(.post, "/models/\(trainerOwner)/\(trainerName)/versions/\(trainerVersion)/trainings", json: body),
-            for: user, as: Training.self)
+    /// Sends an exact training body to a trainer's trainings path (under the base URL). The public entry
+    /// point takes a `TrainingRequest`, which builds the body and names the trainer.
+    func createTraining(path: String, body: Data, for user: UserID?) async throws -> Training {
+        try await send(endpoint(.post, path, json: body), for: user, as: Training.self)
     }
 }
 
