@@ -85,10 +85,17 @@ let sentAt = Date(timeIntervalSince1970: 1_752_660_000)
 let timestamp = "1752660000"
 let verifier = try WebhookVerifier(secrets: [secret], receipts: AcceptingReceipts(), now: { sentAt })
 
+/// The sections to run: all by default, or those named on the command line (`webhooks`, `decoding`,
+/// `progress`).
+let selected = Set(CommandLine.arguments.dropFirst())
+func runs(_ section: String) -> Bool { selected.isEmpty || selected.contains(section) }
+
 print("SelfieModelKit Replicate benchmarks (release build recommended)")
 print("")
-print("Webhook verification vs bare swift-crypto HMAC-SHA256 over the same signed content")
-for (name, body) in [("prediction", predictionBody), ("training+logs", trainingBody)] {
+if runs("webhooks") {
+    print("Webhook verification vs bare swift-crypto HMAC-SHA256 over the same signed content")
+}
+for (name, body) in [("prediction", predictionBody), ("training+logs", trainingBody)] where runs("webhooks") {
     let id = "msg_2mN8fKq1Xz0aBcDeFgHiJkLmNo"
     var signed = Data("\(id).\(timestamp).".utf8)
     signed.append(body)
@@ -117,20 +124,25 @@ for (name, body) in [("prediction", predictionBody), ("training+logs", trainingB
             + " vs one-shot, \(String(format: "%.2f", verify / bareKeyed)) vs keyed state")
 }
 
-print("")
-print("Prediction JSON decoding (\(predictionBody.count) bytes)")
-let decoder = JSONDecoder()
-let decoding = try measure([
-    { try decoder.decode(Prediction.self, from: predictionBody).outputURLs.count },
-    { (try JSONSerialization.jsonObject(with: predictionBody) as? [String: Any])?.count ?? 0 },
-])
-let (decodes, untyped) = (decoding[0], decoding[1])
-print("  Prediction (typed)           \(format(decodes))")
-print("  JSONSerialization (untyped)  \(format(untyped))  (reference)")
+if runs("decoding") {
+    print("")
+    print("Prediction JSON decoding (\(predictionBody.count) bytes)")
+    let decoder = JSONDecoder()
+    let decoding = try measure([
+        { try decoder.decode(Prediction.self, from: predictionBody).outputURLs.count },
+        { (try JSONSerialization.jsonObject(with: predictionBody) as? [String: Any])?.count ?? 0 },
+    ])
+    let (decodes, untyped) = (decoding[0], decoding[1])
+    print("  Prediction (typed)           \(format(decodes))")
+    print("  JSONSerialization (untyped)  \(format(untyped))  (reference)")
+}
 
-print("")
-print("Trainer progress from \(trainingLogs.utf8.count) bytes of logs")
-let progress = try measure(rounds: 3, [{ TrainerProgress(logs: trainingLogs)?.step ?? 0 }])[0]
-print("  TrainerProgress(logs:)       \(format(progress))")
+if runs("progress") {
+    print("")
+    print("Trainer progress from \(trainingLogs.utf8.count) bytes of logs")
+    let progress = try measure(rounds: 3, [{ TrainerProgress(logs: trainingLogs)?.step ?? 0 }])[0]
+    print("  TrainerProgress(logs:)       \(format(progress))")
+}
+
 print("")
 print("(checksum \(sink & 0xff))")
