@@ -90,6 +90,34 @@ let verifier = try WebhookVerifier(secrets: [secret], receipts: AcceptingReceipt
 let selected = Set(CommandLine.arguments.dropFirst())
 func runs(_ section: String) -> Bool { selected.isEmpty || selected.contains(section) }
 
+/// `count VARIANT BODY N`: runs one variant N times and nothing else, for instruction counting under
+/// `valgrind --tool=callgrind` (deterministic whatever the machine's load). VARIANT is `bare`, `keyed` or
+/// `verify`; BODY is `prediction` or `training`. Subtract a run with N = 0 to remove start-up.
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.count == 4, arguments[0] == "count", let iterations = Int(arguments[3]) {
+    let body = arguments[2] == "training" ? trainingBody : predictionBody
+    let id = "msg_2mN8fKq1Xz0aBcDeFgHiJkLmNo"
+    var signed = Data("\(id).\(timestamp).".utf8)
+    signed.append(body)
+    let signature = "v1," + Data(HMAC<SHA256>.authenticationCode(for: signed, using: key)).base64EncodedString()
+    let keyed = HMAC<SHA256>(key: key)
+    for _ in 0..<iterations {
+        switch arguments[1] {
+        case "bare":
+            sink &+= HMAC<SHA256>.authenticationCode(for: signed, using: key).byteCount
+        case "keyed":
+            var hmac = keyed
+            hmac.update(data: signed)
+            sink &+= hmac.finalize().byteCount
+        default:
+            let date = try verifier.verifySignature(id: id, timestamp: timestamp, signature: signature, body: body)
+            sink &+= Int(date.timeIntervalSince1970)
+        }
+    }
+    print("checksum \(sink & 0xff)")
+    exit(0)
+}
+
 print("SelfieModelKit Replicate benchmarks (release build recommended)")
 print("")
 if runs("webhooks") {

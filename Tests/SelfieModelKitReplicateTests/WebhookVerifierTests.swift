@@ -96,6 +96,26 @@ struct WebhookVerifierTests {
         #expect(try WebhookEvent(decoding: Self.predictionBody, as: .prediction).kind == .prediction)
     }
 
+    @Test(
+        "without a hint, each training marker alone makes a training; none makes a prediction",
+        arguments: [
+            (#"{"id":"a1","status":"starting","destination":"sandrasocial/42-selfie-lora"}"#, WebhookKind.training),
+            (#"{"id":"a1","status":"succeeded","output":{"version":"x","weights":"https://r.test/w.tar"}}"#, .training),
+            (#"{"id":"a1","status":"starting","input":{"input_images":"https://r.test/a.zip"}}"#, .training),
+            (#"{"id":"a1","status":"starting","urls":{"get":"https://api.replicate.com/v1/trainings/a1"}}"#, .training),
+            (
+                #"{"id":"a1","status":"starting","urls":{"get":"https://api.replicate.com/v1/predictions/a1"}}"#,
+                .prediction
+            ),
+            (
+                #"{"id":"a1","status":"succeeded","output":["https://r.test/1.png"],"input":{"prompt":"x"}}"#,
+                .prediction
+            ),
+        ])
+    func kindProbe(json: String, kind: WebhookKind) throws {
+        #expect(try WebhookEvent(decoding: Data(json.utf8)).kind == kind)
+    }
+
     @Test("a forged signature is refused and records nothing")
     func forged() async throws {
         let store = ReceiptStore()
