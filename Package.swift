@@ -1,6 +1,7 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // SelfieModelKit: each user's own FLUX model on Replicate, as a reusable Swift library.
 
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -10,10 +11,15 @@ let package = Package(
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
         .library(name: "SelfieModelKitServices", targets: ["SelfieModelKitServices"]),
+        .library(name: "SelfieModelKitSQLite", targets: ["SelfieModelKitSQLite"]),
+        .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -32,20 +38,57 @@ let package = Package(
             dependencies: [
                 "SelfieModelKit",
                 "SelfieModelKitValidation",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             resources: [.copy("Photoshoot/Resources/photoshoot-catalog.v1.json")]
+        ),
+        .target(
+            name: "SelfieModelKitSQLite",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "SelfieModelKitTesting",
+            dependencies: ["SelfieModelKit"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitStoreTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitTesting", "SelfieModelKitSQLite"]
         ),
         .testTarget(
             name: "SelfieModelKitTests",
             dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
         ),
         .testTarget(
+            name: "SelfieModelKitValidationTests",
+            dependencies: ["SelfieModelKitValidation"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitTransportTests",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
             name: "SelfieModelKitServicesTests",
             dependencies: [
                 "SelfieModelKitServices",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
+        ),
+        .testTarget(
+            name: "SelfieModelKitValidationPhotoTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        ),
+        .testTarget(
+            name: "SelfieModelKitCompileFailTests",
+            dependencies: ["SelfieModelKitValidation"]
         ),
     ]
 )
@@ -57,5 +100,9 @@ for target in package.targets {
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     // Every public type says whether it is Sendable.
     settings.append(.unsafeFlags(["-Xfrontend", "-require-explicit-sendable"]))
+    // CI sets SELFIEMODELKIT_WARNINGS_AS_ERRORS=1: our own targets must build without a warning.
+    if ProcessInfo.processInfo.environment["SELFIEMODELKIT_WARNINGS_AS_ERRORS"] != nil {
+        settings.append(.treatAllWarnings(as: .error))
+    }
     target.swiftSettings = settings
 }
