@@ -78,6 +78,7 @@ let package = Package(
             name: "SelfieModelKitServicesTests",
             dependencies: [
                 "SelfieModelKitServices",
+                "SelfieModelKitValidation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
