@@ -93,6 +93,15 @@ struct AnthropicStylistTests {
         #expect(merged == [["role": "user", "content": "a\n\nb\n\nagain"]])
     }
 
+    @Test("a very long message is cut to maximumMessageLength characters")
+    func longMessage() async throws {
+        let fake = FakeMessagesAPI(expectedKey: Self.key, outcomes: [])
+        let long = String(repeating: "x", count: StylistRequest.maximumMessageLength * 3)
+        _ = try await makeStylist(fake).respond(to: StylistRequest(message: long, triggerWord: trigger))
+        let messages = try #require(try await fake.received.first?.json()["messages"] as? [[String: String]])
+        #expect(messages.last?["content"]?.count == StylistRequest.maximumMessageLength)
+    }
+
     @Test(
         "answers in code fences, with prose around them, or across blocks are understood",
         arguments: [

@@ -233,6 +233,14 @@ struct BuiltInStylistTests {
         #expect(prompt.components(separatedBy: "user42").count == 2)
     }
 
+    @Test("only the first maximumMessageLength characters of a message are read")
+    func longMessages() {
+        let filler = String(repeating: "la ", count: StylistRequest.maximumMessageLength / 3)
+        let brief = stylist.brief(
+            for: StylistRequest(message: "a cosy café " + filler + " on the beach", triggerWord: trigger))
+        #expect(brief.ids(in: .setting) == ["cafe"])
+    }
+
     @Test("the async Stylist entry point gives the same reply")
     func protocolConformance() async throws {
         let request = StylistRequest(message: "a rooftop at sunset in a white shirt", triggerWord: trigger)

@@ -122,7 +122,8 @@ public struct AnthropicStylist: Stylist, CustomStringConvertible, CustomReflecta
         var messages: [MessagesRequest.Message] = []
         let turns = request.conversation.suffix(maximumHistoryTurns) + [.user(request.message)]
         for turn in turns {
-            let text = turn.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(turn.text.prefix(StylistRequest.maximumMessageLength))
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { continue }
             let role = turn.speaker == .user ? "user" : "assistant"
             if messages.isEmpty && role == "assistant" { continue }

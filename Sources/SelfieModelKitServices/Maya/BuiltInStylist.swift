@@ -58,7 +58,7 @@ public struct BuiltInStylist: Stylist {
         var brief = StyleBrief()
         let texts = request.conversation.filter { $0.speaker == .user }.map(\.text) + [request.message]
         for text in texts {
-            let clauses = StyleText.clauses(of: text)
+            let clauses = StyleText.clauses(of: String(text.prefix(StylistRequest.maximumMessageLength)))
             if StyleText.contains(anyOf: StyleVocabulary.resetPhrases, in: clauses) { brief = StyleBrief() }
             let reading = StyleReading(clauses: clauses)
             for dimension in StyleDimension.allCases {
@@ -91,11 +91,12 @@ public struct BuiltInStylist: Stylist {
             case .stylist:
                 count += 1
             case .user:
-                let clauses = StyleText.clauses(of: turn.text)
+                let clauses = StyleText.clauses(of: String(turn.text.prefix(StylistRequest.maximumMessageLength)))
                 if StyleText.contains(anyOf: StyleVocabulary.resetPhrases, in: clauses) { count = 0 }
             }
         }
-        if StyleText.contains(anyOf: StyleVocabulary.resetPhrases, in: StyleText.clauses(of: request.message)) {
+        let message = String(request.message.prefix(StylistRequest.maximumMessageLength))
+        if StyleText.contains(anyOf: StyleVocabulary.resetPhrases, in: StyleText.clauses(of: message)) {
             count = 0
         }
         return count

@@ -19,6 +19,10 @@ public protocol Stylist: Sendable {
 /// What a stylist answers: the user's latest message, the conversation before it, and whose photos
 /// these are.
 public struct StylistRequest: Sendable, Hashable {
+    /// How many characters of each message the stylists read; the rest is ignored, which bounds the
+    /// work (and, for a remote stylist, the cost) a single pasted wall of text can cause.
+    public static let maximumMessageLength = 4000
+
     /// What the user just said.
     public var message: String
     /// The conversation before ``message``, oldest first.
