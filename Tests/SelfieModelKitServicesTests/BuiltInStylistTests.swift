@@ -76,6 +76,12 @@ struct BuiltInStylistTests {
                 "use-case:website", "prop:laptop", "setting:coworking", "framing:candid",
             ]
         ),
+        (
+            "Wedding planner, romantic garden in spring, blush dress",
+            [
+                "setting:garden", "outfit:dress(blush pink)", "mood:romantic", "season:spring",
+            ]
+        ),
         ("hello there", []),
     ]
 
@@ -159,14 +165,14 @@ struct BuiltInStylistTests {
         let reply = stylist.reply(
             to: StylistRequest(message: "hmm, no idea", conversation: conversation, triggerWord: trigger))
         #expect(reply.prompt?.contains("beach") == true)
-        #expect(reply.text.contains("I chose"))
+        #expect(reply.text.contains("I picked what you left open"))
     }
 
     @Test("\"surprise me\" gets a complete prompt at once")
     func surpriseMe() {
         let reply = stylist.reply(to: StylistRequest(message: "Surprise me!", triggerWord: trigger))
         #expect(reply.prompt != nil)
-        #expect(reply.text.contains("I chose"))
+        #expect(reply.text.contains("I picked what you left open"))
     }
 
     @Test("later messages refine the brief; \"start over\" forgets it; \"add\" layers the outfit")
@@ -231,6 +237,24 @@ struct BuiltInStylistTests {
         #expect(!prompt.contains("user99"))
         #expect(!prompt.contains("ignore"))
         #expect(prompt.components(separatedBy: "user42").count == 2)
+    }
+
+    @Test("what the user rules out is never picked as a default")
+    func exclusionsRespected() {
+        let request = StylistRequest(
+            message: "the beach but not at sunset, white linen, calm, surprise me", triggerWord: trigger)
+        let brief = stylist.brief(for: request)
+        #expect(brief.exclusions[.light] == ["golden-hour"])
+        let prompt = stylist.reply(to: request).prompt ?? ""
+        #expect(prompt.contains("beach"))
+        #expect(!prompt.contains("golden"), "the beach's default light was ruled out")
+        #expect(prompt.contains("soft diffused window light"), "Maya's own default light instead")
+
+        let later = stylist.brief(
+            for: StylistRequest(
+                message: "ok, golden hour after all", conversation: [.user("not at sunset")], triggerWord: trigger))
+        #expect(later.exclusions[.light] == nil)
+        #expect(later.ids(in: .light) == ["golden-hour"])
     }
 
     @Test("only the first maximumMessageLength characters of a message are read")

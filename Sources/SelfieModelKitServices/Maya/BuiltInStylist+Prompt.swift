@@ -41,15 +41,24 @@ extension BuiltInStylist {
     }
 
     /// The brief with open choices filled: from the use case's suggestions, then the setting's, then
-    /// Maya's own defaults. Also returns what was filled, to tell the user.
+    /// Maya's own defaults, skipping whatever the user ruled out. Also returns what was filled, to tell
+    /// the user.
     func resolve(_ brief: StyleBrief) -> (resolved: StyleBrief, filled: [StyleChoice]) {
         var resolved = brief
         var filled: [StyleChoice] = []
         for dimension in Self.defaultedDimensions where resolved.choices(in: dimension).isEmpty {
             let useCase = resolved.choices(in: .useCase).first.flatMap { StyleVocabulary.option(.useCase, $0.id) }
             let setting = resolved.choices(in: .setting).first.flatMap { StyleVocabulary.option(.setting, $0.id) }
-            let id = useCase?.defaults[dimension] ?? setting?.defaults[dimension] ?? Self.globalDefaults[dimension]
-            guard let id, let option = StyleVocabulary.option(dimension, id) else { continue }
+            let excluded = brief.exclusions[dimension] ?? []
+            let suggested = [
+                useCase?.defaults[dimension], setting?.defaults[dimension], Self.globalDefaults[dimension],
+            ]
+            .compactMap { $0 }.first { !excluded.contains($0) }
+            // When every suggestion was ruled out, the first option the user did not rule out.
+            let fallback =
+                Self.globalDefaults[dimension] == nil
+                ? nil : StyleVocabulary.options(dimension).first { !excluded.contains($0.id) }?.id
+            guard let id = suggested ?? fallback, let option = StyleVocabulary.option(dimension, id) else { continue }
             let choice = StyleChoice(dimension: dimension, id: id, label: option.label(colour: nil))
             resolved.choices[dimension] = [choice]
             filled.append(choice)

@@ -73,7 +73,8 @@ extension BuiltInStylist {
         var text = "Here's your shot: " + summary.joined(separator: ", ") + "."
         if !filled.isEmpty {
             text +=
-                " I chose " + filled.map(\.label).joined(separator: ", ") + " for you; say the word to change anything."
+                " I picked what you left open (" + filled.map(\.label).joined(separator: ", ")
+                + "); say the word to change anything."
         }
         text += " Ready when you are."
         var suggestions = Self.variations.filter { variation in

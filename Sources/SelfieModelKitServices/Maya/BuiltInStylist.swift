@@ -53,7 +53,7 @@ public struct BuiltInStylist: Stylist {
     /// What Maya understood from the conversation in `request`: every user message since the last
     /// "start over", in order, each one's choices replacing the earlier ones of the same dimension
     /// (an outfit piece is added instead when the user says "add" or "also"), and negated choices
-    /// ("no blazer") removed.
+    /// ("no blazer", "not at sunset") removed and excluded from the defaults.
     public func brief(for request: StylistRequest) -> StyleBrief {
         var brief = StyleBrief()
         let texts = request.conversation.filter { $0.speaker == .user }.map(\.text) + [request.message]
@@ -63,9 +63,12 @@ public struct BuiltInStylist: Stylist {
             let reading = StyleReading(clauses: clauses)
             for dimension in StyleDimension.allCases {
                 let found = reading.found[dimension] ?? []
+                let negated = reading.negated[dimension] ?? []
+                var excluded = brief.exclusions[dimension, default: []].union(negated)
+                excluded.subtract(found.map(\.id))
+                brief.exclusions[dimension] = excluded.isEmpty ? nil : excluded
                 var current = brief.choices(in: dimension)
                 if found.isEmpty {
-                    let negated = reading.negated[dimension] ?? []
                     current.removeAll { negated.contains($0.id) }
                 } else if dimension == .outfit && reading.adds {
                     current = Array(

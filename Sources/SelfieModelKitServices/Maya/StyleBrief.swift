@@ -58,6 +58,8 @@ public struct StyleBrief: Sendable, Hashable {
     public internal(set) var choices: [StyleDimension: [StyleChoice]] = [:]
     /// Whether the user asked the stylist to decide ("surprise me", "you choose", "go ahead").
     public internal(set) var userDefersToStylist = false
+    /// Option ids the user ruled out ("not at sunset"), by dimension; defaults never pick them.
+    public internal(set) var exclusions: [StyleDimension: Set<String>] = [:]
 
     init() {}
 

@@ -238,7 +238,7 @@ extension StyleVocabulary {
         StyleOption(
             "book", "a book", ["book", "books", "reading", "novel", "my book"], "holding a hardback book"),
         StyleOption(
-            "notebook", "a notebook", ["notebook", "journal", "planner", "writing"], "with a leather notebook and pen"),
+            "notebook", "a notebook", ["notebook", "journal", "writing"], "with a leather notebook and pen"),
         StyleOption(
             "flowers", "flowers", ["flowers", "bouquet", "peonies", "roses", "tulips"],
             "holding a loose bouquet of flowers"),
