@@ -42,7 +42,12 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfieModelKitStoreTests",
-            dependencies: ["SelfieModelKit", "SelfieModelKitTesting", "SelfieModelKitSQLite"]
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                "SelfieModelKitSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "SelfieModelKitTests",
