@@ -151,3 +151,49 @@ struct SQLiteStoreSchemaTests {
         #expect(counts == [0, 0, 0, 0])
     }
 }
+
+@Suite("SQLite store shared by several instances")
+struct SQLiteSharedFileTests {
+    @Test("two stores on one file never both apply a transition or claim the same job")
+    func twoInstances() async throws {
+        let folder = makeDataFolder()
+        let first = try SQLiteSelfieModelStore(directory: folder)
+        let second = try SQLiteSelfieModelStore(directory: folder)
+        let alice = AuthenticatedUser.verifiedByHost(try UserID("alice1"), via: "test")
+        var ids: [GenerationID] = []
+        for _ in 0..<20 {
+            let record = try await first.recordGenerationIntent(
+                NewGeneration(source: .maya, prompt: "p", seed: 1, requestBody: Data()), monthlyLimit: nil, for: alice)
+            ids.append(record.id)
+        }
+        let target = ids[0]
+        let applied = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<200 {
+                let store = index.isMultiple(of: 2) ? first : second
+                group.addTask {
+                    try await store.updateGeneration(target, JobUpdate(from: .recorded, to: .canceled), for: alice)
+                        .didApply
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(applied == 1)
+
+        let claims = try await withThrowingTaskGroup(of: [GenerationID].self) { group in
+            for index in 0..<10 {
+                let store = index.isMultiple(of: 2) ? first : second
+                group.addTask {
+                    try await store.systemClaimInFlightGenerations(
+                        lease: Lease(holder: "worker-\(index)", duration: .seconds(60)), limit: 3
+                    ).map(\.id)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let claimed = claims.flatMap { $0 }
+        #expect(claimed.count == 19)
+        #expect(Set(claimed) == Set(ids.dropFirst()))
+        try first.close()
+        try second.close()
+    }
+}
