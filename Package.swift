@@ -40,6 +40,15 @@ let package = Package(
             name: "SelfieModelKitTesting",
             dependencies: ["SelfieModelKit"]
         ),
+        .executableTarget(
+            name: "StoreBenchmark",
+            dependencies: [
+                "SelfieModelKitSQLite",
+                "SelfieModelKitTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/StoreBenchmark"
+        ),
         .testTarget(
             name: "SelfieModelKitStoreTests",
             dependencies: [

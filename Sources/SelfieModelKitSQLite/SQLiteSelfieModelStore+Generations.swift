@@ -23,12 +23,13 @@ extension SQLiteSelfieModelStore: GenerationStore {
                 id: intent.id, userID: user.id, source: intent.source, lookID: intent.lookID, prompt: intent.prompt,
                 seed: intent.seed, requestBody: intent.requestBody, status: .recorded, createdAt: date,
                 updatedAt: date)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO generations
                         (id, user_id, source, look_id, prompt, seed, request_body, status, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     Self.uuidText(record.id.rawValue), user.id.rawValue, record.source.rawValue, record.lookID,
                     record.prompt, record.seed, record.requestBody, record.status.rawValue,
@@ -55,7 +56,7 @@ extension SQLiteSelfieModelStore: GenerationStore {
                     kind: Self.kind, expected: .recorded, actual: stored.status)
             }
             let taken = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM generations WHERE prediction_id = ?)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM generations WHERE prediction_id = ?)"),
                 arguments: [prediction.rawValue])
             guard taken != true else { throw SelfieModelKitError.replicateIDConflict(kind: Self.kind) }
             stored.predictionID = prediction
@@ -72,8 +73,8 @@ extension SQLiteSelfieModelStore: GenerationStore {
     public func generations(for user: AuthenticatedUser, limit: Int) async throws -> [GenerationRecord] {
         try await read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM generations WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+                db.cachedStatement(
+                    sql: "SELECT * FROM generations WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
                 arguments: [user.id.rawValue, max(limit, 0)]
             ).map(GenerationRecord.init(row:))
         }
@@ -94,7 +95,8 @@ extension SQLiteSelfieModelStore: GenerationStore {
     public func systemGeneration(predictionID: PredictionID) async throws -> GenerationRecord? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM generations WHERE prediction_id = ?", arguments: [predictionID.rawValue]
+                db.cachedStatement(sql: "SELECT * FROM generations WHERE prediction_id = ?"),
+                arguments: [predictionID.rawValue]
             ).map(GenerationRecord.init(row:))
         }
     }
@@ -172,23 +174,24 @@ extension SQLiteSelfieModelStore: GenerationStore {
         let row: Row?
         if let owner {
             row = try Row.fetchOne(
-                db, sql: "SELECT * FROM generations WHERE id = ? AND user_id = ?",
+                db.cachedStatement(sql: "SELECT * FROM generations WHERE id = ? AND user_id = ?"),
                 arguments: [uuidText(id.rawValue), owner.rawValue])
         } else {
             row = try Row.fetchOne(
-                db, sql: "SELECT * FROM generations WHERE id = ?", arguments: [uuidText(id.rawValue)])
+                db.cachedStatement(sql: "SELECT * FROM generations WHERE id = ?"), arguments: [uuidText(id.rawValue)])
         }
         return try row.map(GenerationRecord.init(row:))
     }
 
     static func saveGeneration(_ record: GenerationRecord, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE generations SET
                     prediction_id = ?, status = ?, failure_provider_error = ?, failure_user_message = ?,
                     updated_at = ?, completed_at = ?
                 WHERE id = ? AND user_id = ?
-                """,
+                """
+        ).execute(
             arguments: [
                 record.predictionID?.rawValue, record.status.rawValue, record.failure?.providerError,
                 record.failure?.userMessage, SQLiteTime.micros(record.updatedAt),
@@ -199,11 +202,11 @@ extension SQLiteSelfieModelStore: GenerationStore {
     /// Generations of `user` created in `month` that count toward the quota.
     static func count(_ user: UserID, in month: Range<Date>, db: Database) throws -> Int {
         try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM generations
-                WHERE user_id = ? AND created_at >= ? AND created_at < ? AND status NOT IN ('failed', 'canceled')
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT count(*) FROM generations
+                    WHERE user_id = ? AND created_at >= ? AND created_at < ? AND status NOT IN ('failed', 'canceled')
+                    """),
             arguments: [user.rawValue, SQLiteTime.micros(month.lowerBound), SQLiteTime.micros(month.upperBound)]
         ) ?? 0
     }

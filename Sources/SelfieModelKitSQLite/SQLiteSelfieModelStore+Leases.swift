@@ -13,19 +13,20 @@ extension SQLiteSelfieModelStore {
         guard limit > 0 else { return [] }
         let now = SQLiteTime.micros(date)
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM \(table)
-                WHERE status IN \(activeStatuses)
-                  AND (lease_holder IS NULL OR lease_holder = ? OR lease_expires_at <= ?)
-                ORDER BY created_at, rowid
-                LIMIT ?
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM \(table)
+                    WHERE status IN \(activeStatuses)
+                      AND (lease_holder IS NULL OR lease_holder = ? OR lease_expires_at <= ?)
+                    ORDER BY created_at, rowid
+                    LIMIT ?
+                    """),
             arguments: [lease.holder, now, limit])
         let expires = SQLiteTime.micros(date.addingTimeInterval(seconds(lease.duration)))
         for row in rows {
-            try db.execute(
-                sql: "UPDATE \(table) SET lease_holder = ?, lease_expires_at = ? WHERE id = ?",
+            try db.cachedStatement(
+                sql: "UPDATE \(table) SET lease_holder = ?, lease_expires_at = ? WHERE id = ?"
+            ).execute(
                 arguments: [lease.holder, expires, try row.text("id")])
         }
         return rows
@@ -34,8 +35,9 @@ extension SQLiteSelfieModelStore {
     /// In the caller's write transaction: clears the lease on job `id` when `holder` holds it.
     static func release(table: String, id: UUID, holder: String, in db: Database) throws {
         precondition(leasedTables.contains(table), "not a leased table: \(table)")
-        try db.execute(
-            sql: "UPDATE \(table) SET lease_holder = NULL, lease_expires_at = NULL WHERE id = ? AND lease_holder = ?",
+        try db.cachedStatement(
+            sql: "UPDATE \(table) SET lease_holder = NULL, lease_expires_at = NULL WHERE id = ? AND lease_holder = ?"
+        ).execute(
             arguments: [uuidText(id), holder])
     }
 

@@ -25,8 +25,8 @@ extension SQLiteSelfieModelStore: PhotoStore {
     public func photos(of kind: PhotoKind, for user: AuthenticatedUser) async throws -> [PhotoRecord] {
         try await read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM photos WHERE user_id = ? AND kind = ? ORDER BY created_at, rowid",
+                db.cachedStatement(
+                    sql: "SELECT * FROM photos WHERE user_id = ? AND kind = ? ORDER BY created_at, rowid"),
                 arguments: [user.id.rawValue, kind.rawValue]
             ).map(PhotoRecord.init(row:))
         }
@@ -42,8 +42,9 @@ extension SQLiteSelfieModelStore: PhotoStore {
         -> PhotoRecord?
     {
         try await write { db in
-            try db.execute(
-                sql: "UPDATE photos SET is_favourite = ? WHERE id = ? AND user_id = ?",
+            try db.cachedStatement(
+                sql: "UPDATE photos SET is_favourite = ? WHERE id = ? AND user_id = ?"
+            ).execute(
                 arguments: [isFavourite, Self.uuidText(id.rawValue), user.id.rawValue])
             return try Self.fetchPhoto(id, owner: user.id, in: db)
         }
@@ -52,8 +53,9 @@ extension SQLiteSelfieModelStore: PhotoStore {
     public func deletePhoto(_ id: PhotoID, for user: AuthenticatedUser) async throws -> PhotoRecord? {
         try await write { db in
             guard let existing = try Self.fetchPhoto(id, owner: user.id, in: db) else { return nil }
-            try db.execute(
-                sql: "DELETE FROM photos WHERE id = ? AND user_id = ?",
+            try db.cachedStatement(
+                sql: "DELETE FROM photos WHERE id = ? AND user_id = ?"
+            ).execute(
                 arguments: [Self.uuidText(id.rawValue), user.id.rawValue])
             return existing
         }
@@ -66,22 +68,24 @@ extension SQLiteSelfieModelStore: PhotoStore {
         let row: Row?
         if let owner {
             row = try Row.fetchOne(
-                db, sql: "SELECT * FROM photos WHERE id = ? AND user_id = ?",
+                db.cachedStatement(sql: "SELECT * FROM photos WHERE id = ? AND user_id = ?"),
                 arguments: [uuidText(id.rawValue), owner.rawValue])
         } else {
-            row = try Row.fetchOne(db, sql: "SELECT * FROM photos WHERE id = ?", arguments: [uuidText(id.rawValue)])
+            row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM photos WHERE id = ?"), arguments: [uuidText(id.rawValue)])
         }
         return try row.map(PhotoRecord.init(row:))
     }
 
     static func insertPhoto(_ photo: PhotoRecord, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO photos (
                     id, user_id, kind, generation_id, output_index, sha256, byte_count, width, height,
                     content_type, is_favourite, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 uuidText(photo.id.rawValue), photo.userID.rawValue, photo.kind.rawValue,
                 photo.generationID.map { uuidText($0.rawValue) }, photo.outputIndex, photo.sha256, photo.byteCount,

@@ -161,12 +161,14 @@ extension SQLiteSelfieModelStore {
         """
 
     static func fetchModel(_ user: UserID, in db: Database) throws -> UserModelRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM user_models WHERE user_id = ?", arguments: [user.rawValue])
-            .map(UserModelRecord.init(row:))
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM user_models WHERE user_id = ?"), arguments: [user.rawValue]
+        )
+        .map(UserModelRecord.init(row:))
     }
 
     static func saveModel(_ model: UserModelRecord, in db: Database) throws {
-        try db.execute(sql: upsertModelSQL, arguments: model.arguments)
+        try db.cachedStatement(sql: upsertModelSQL).execute(arguments: model.arguments)
     }
 
     static func uuidText(_ uuid: UUID) -> String { uuid.uuidString.lowercased() }

@@ -22,11 +22,11 @@ extension SQLiteSelfieModelStore: UserModelStore {
                 return existing
             }
             let active = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM training_attempts
-                    WHERE user_id = ? AND status IN \(Self.activeStatuses))
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM training_attempts
+                        WHERE user_id = ? AND status IN \(Self.activeStatuses))
+                        """),
                 arguments: [user.id.rawValue])
             guard active != true else { throw SelfieModelKitError.trainingAlreadyActive }
             try Self.ensureUser(user.id, at: date, in: db)
@@ -37,12 +37,13 @@ extension SQLiteSelfieModelStore: UserModelStore {
             let attempt = TrainingAttempt(
                 id: intent.id, userID: user.id, status: .recorded, photoCount: intent.photoCount,
                 archiveSHA256: intent.archiveSHA256, createdAt: date, updatedAt: date)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO training_attempts
                         (id, user_id, status, photo_count, archive_sha256, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     Self.uuidText(attempt.id.rawValue), user.id.rawValue, attempt.status.rawValue,
                     attempt.photoCount, attempt.archiveSHA256, SQLiteTime.micros(date), SQLiteTime.micros(date),
@@ -69,7 +70,7 @@ extension SQLiteSelfieModelStore: UserModelStore {
                     kind: Self.kind, expected: .recorded, actual: stored.status)
             }
             let taken = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM training_attempts WHERE training_id = ?)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM training_attempts WHERE training_id = ?)"),
                 arguments: [trainingID.rawValue])
             guard taken != true else { throw SelfieModelKitError.replicateIDConflict(kind: Self.kind) }
             stored.trainingID = trainingID
@@ -84,8 +85,8 @@ extension SQLiteSelfieModelStore: UserModelStore {
     public func trainingAttempts(for user: AuthenticatedUser) async throws -> [TrainingAttempt] {
         try await read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT * FROM training_attempts WHERE user_id = ? ORDER BY created_at DESC, rowid DESC",
+                db.cachedStatement(
+                    sql: "SELECT * FROM training_attempts WHERE user_id = ? ORDER BY created_at DESC, rowid DESC"),
                 arguments: [user.id.rawValue]
             ).map(TrainingAttempt.init(row:))
         }
@@ -100,7 +101,8 @@ extension SQLiteSelfieModelStore: UserModelStore {
     public func systemTrainingAttempt(trainingID: TrainingID) async throws -> TrainingAttempt? {
         try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM training_attempts WHERE training_id = ?", arguments: [trainingID.rawValue]
+                db.cachedStatement(sql: "SELECT * FROM training_attempts WHERE training_id = ?"),
+                arguments: [trainingID.rawValue]
             ).map(TrainingAttempt.init(row:))
         }
     }
@@ -181,23 +183,25 @@ extension SQLiteSelfieModelStore: UserModelStore {
         let row: Row?
         if let owner {
             row = try Row.fetchOne(
-                db, sql: "SELECT * FROM training_attempts WHERE id = ? AND user_id = ?",
+                db.cachedStatement(sql: "SELECT * FROM training_attempts WHERE id = ? AND user_id = ?"),
                 arguments: [uuidText(id.rawValue), owner.rawValue])
         } else {
             row = try Row.fetchOne(
-                db, sql: "SELECT * FROM training_attempts WHERE id = ?", arguments: [uuidText(id.rawValue)])
+                db.cachedStatement(sql: "SELECT * FROM training_attempts WHERE id = ?"),
+                arguments: [uuidText(id.rawValue)])
         }
         return try row.map(TrainingAttempt.init(row:))
     }
 
     static func saveAttempt(_ attempt: TrainingAttempt, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE training_attempts SET
                     training_id = ?, status = ?, progress = ?, input_images_url = ?, output_version_id = ?,
                     failure_provider_error = ?, failure_user_message = ?, updated_at = ?, completed_at = ?
                 WHERE id = ? AND user_id = ?
-                """,
+                """
+        ).execute(
             arguments: [
                 attempt.trainingID?.rawValue, attempt.status.rawValue, attempt.progress, attempt.inputImagesURL,
                 attempt.outputVersionID?.rawValue, attempt.failure?.providerError, attempt.failure?.userMessage,

@@ -93,8 +93,9 @@ public final class SQLiteSelfieModelStore: Sendable {
 
     /// Creates the user's row on first use.
     static func ensureUser(_ user: UserID, at date: Date, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO users (id, created_at) VALUES (?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO users (id, created_at) VALUES (?, ?)"
+        ).execute(
             arguments: [user.rawValue, SQLiteTime.micros(date)])
     }
 }
@@ -113,8 +114,9 @@ enum SQLiteTime {
 extension SQLiteSelfieModelStore: WebhookReceiptStore {
     public func systemRecordWebhookReceipt(_ webhookID: String, receivedAt: Date) async throws -> Bool {
         try await write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO webhook_receipts (webhook_id, received_at) VALUES (?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO webhook_receipts (webhook_id, received_at) VALUES (?, ?)"
+            ).execute(
                 arguments: [webhookID, SQLiteTime.micros(receivedAt)])
             return db.changesCount == 1
         }
