@@ -78,6 +78,8 @@ public struct StoreConformance: Sendable {
         case leases
         /// One user can never read or change another's rows through the per-user API.
         case isolation
+        /// Photo rows, favourites, deletion, generation outputs, and listings in their documented order.
+        case photosAndListings
         /// A training's completion switches the model's version in one step; a retraining keeps the old
         /// version serving until then.
         case trainingCompletionSwitchesVersion
@@ -120,6 +122,7 @@ public struct StoreConformance: Sendable {
         case .concurrentTransitionRace: try await checkConcurrentTransitionRace()
         case .leases: try await checkLeases()
         case .isolation: try await checkIsolation()
+        case .photosAndListings: try await checkPhotosAndListings()
         case .trainingCompletionSwitchesVersion: try await checkTrainingCompletionSwitchesVersion()
         case .webhookReceipts: try await checkWebhookReceipts()
         case .monthlyCount: try await checkMonthlyCount()
