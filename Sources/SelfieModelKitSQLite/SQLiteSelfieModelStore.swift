@@ -64,11 +64,14 @@ public final class SQLiteSelfieModelStore: Sendable {
 
     // MARK: - Access
 
-    /// Runs `body` in one write transaction; store errors pass through, database errors become `.storage`.
+    /// Runs `body` in one write transaction; store errors and cancellation pass through, database errors
+    /// become `.storage`.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(body)
         } catch let error as SelfieModelKitError {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             throw SelfieModelKitError.storageFailure(String(describing: error))
@@ -80,6 +83,8 @@ public final class SQLiteSelfieModelStore: Sendable {
         do {
             return try await pool.read(body)
         } catch let error as SelfieModelKitError {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             throw SelfieModelKitError.storageFailure(String(describing: error))
