@@ -14,7 +14,13 @@ extension Row {
         try decode(Int64?.self, forColumn: column).map(SQLiteTime.date)
     }
     func uuid(_ column: String) throws -> UUID {
-        let text = try text(column)
+        guard let uuid = try optionalUUID(column) else {
+            throw SelfieModelKitError.storageFailure("column \(column) holds no UUID")
+        }
+        return uuid
+    }
+    func optionalUUID(_ column: String) throws -> UUID? {
+        guard let text = try optionalText(column) else { return nil }
         guard let uuid = UUID(uuidString: text) else {
             throw SelfieModelKitError.storageFailure("column \(column) holds no UUID")
         }
@@ -116,12 +122,11 @@ extension PhotoRecord {
         guard let kind = PhotoKind(rawValue: rawKind) else {
             throw SelfieModelKitError.storageFailure("unknown photo kind \(rawKind)")
         }
-        let generation = try row.optionalText("generation_id")
         self.init(
             id: PhotoID(try row.uuid("id")),
             userID: try UserID(try row.text("user_id")),
             kind: kind,
-            generationID: try generation.map { _ in GenerationID(try row.uuid("generation_id")) },
+            generationID: try row.optionalUUID("generation_id").map(GenerationID.init),
             outputIndex: try row.decode(Int?.self, forColumn: "output_index"),
             sha256: try row.text("sha256"),
             byteCount: try row.integer("byte_count"),

@@ -33,8 +33,12 @@ struct SQLiteStoreConformanceTests {
 }
 
 @Suite("SQLite store schema")
-struct SQLiteStoreSchemaTests {
+final class SQLiteStoreSchemaTests {
     let folder = makeDataFolder()
+
+    deinit {
+        try? FileManager.default.removeItem(at: folder)
+    }
 
     func open() throws -> SQLiteSelfieModelStore { try SQLiteSelfieModelStore(directory: folder) }
 

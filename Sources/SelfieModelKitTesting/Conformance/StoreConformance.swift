@@ -2,6 +2,9 @@ import Foundation
 import SelfieModelKit
 
 /// A store handed to ``StoreConformance``, with the hooks its backend can offer.
+///
+/// The suite compares records a write returned with the same records read back, so a backend that
+/// stores times at a lower precision (microseconds, say) must return them at that precision too.
 public struct StoreConformanceSubject: Sendable {
     /// The store under test. It must start empty: the lease checks claim every in-flight job they see.
     public var store: any SelfieModelStore
