@@ -13,17 +13,27 @@ func makeDataFolder() -> URL {
 }
 
 @Suite("SQLite store conformance")
-struct SQLiteStoreConformanceTests {
-    let suite = StoreConformance {
-        let folder = makeDataFolder()
-        let clock = AdjustableClock()
-        let store = try SQLiteSelfieModelStore(directory: folder, now: clock.nowSource)
-        return StoreConformanceSubject(
-            store: store, clock: clock,
-            reopen: {
-                try store.close()
-                return try SQLiteSelfieModelStore(directory: folder, now: clock.nowSource)
-            })
+final class SQLiteStoreConformanceTests {
+    let root = makeDataFolder()
+    let suite: StoreConformance
+
+    init() {
+        let root = root
+        suite = StoreConformance {
+            let folder = root.appendingPathComponent(UUID().uuidString, isDirectory: true)
+            let clock = AdjustableClock()
+            let store = try SQLiteSelfieModelStore(directory: folder, now: clock.nowSource)
+            return StoreConformanceSubject(
+                store: store, clock: clock,
+                reopen: {
+                    try store.close()
+                    return try SQLiteSelfieModelStore(directory: folder, now: clock.nowSource)
+                })
+        }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
     }
 
     @Test("conforms", arguments: StoreConformance.Check.allCases)
@@ -161,6 +171,7 @@ struct SQLiteSharedFileTests {
     @Test("two stores on one file never both apply a transition or claim the same job")
     func twoInstances() async throws {
         let folder = makeDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let first = try SQLiteSelfieModelStore(directory: folder)
         let second = try SQLiteSelfieModelStore(directory: folder)
         let alice = AuthenticatedUser.verifiedByHost(try UserID("alice1"), via: "test")
