@@ -55,9 +55,23 @@ let package = Package(
             name: "SelfieModelKitTesting",
             dependencies: ["SelfieModelKit"]
         ),
+        .executableTarget(
+            name: "StoreBenchmark",
+            dependencies: [
+                "SelfieModelKitSQLite",
+                "SelfieModelKitTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/StoreBenchmark"
+        ),
         .testTarget(
             name: "SelfieModelKitStoreTests",
-            dependencies: ["SelfieModelKit", "SelfieModelKitTesting", "SelfieModelKitSQLite"]
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                "SelfieModelKitSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "SelfieModelKitTests",
