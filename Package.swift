@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "SelfieModelKitServices", targets: ["SelfieModelKitServices"]),
         .library(name: "SelfieModelKitSQLite", targets: ["SelfieModelKitSQLite"]),
         .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
+        .library(name: "SelfieModelKitReplicate", targets: ["SelfieModelKitReplicate"]),
+        .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -20,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -71,6 +75,55 @@ let package = Package(
                 "SelfieModelKitTesting",
                 "SelfieModelKitSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "SelfieModelKitReplicate",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitValidation",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "SelfieModelKitAsyncHTTPClient",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "replicate-benchmarks",
+            dependencies: [
+                "SelfieModelKitReplicate",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/ReplicateBenchmarks"
+        ),
+        .testTarget(
+            name: "SelfieModelKitReplicateTests",
+            dependencies: [
+                "SelfieModelKitReplicate",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "SelfieModelKitAsyncHTTPClientTests",
+            dependencies: [
+                "SelfieModelKitAsyncHTTPClient",
+                "SelfieModelKitReplicate",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import SelfieModelKit
+
+extension ReplicateClient {
+    /// Who may see and run a model.
+    public enum Visibility: String, Sendable, Hashable {
+        /// Only the owner.
+        case `private`
+        /// Everyone.
+        case `public`
+    }
+
+    /// Creates a model: `POST /models`.
+    ///
+    /// - Parameters:
+    ///   - model: the model to create, `owner/name`; the owner must be the token's account or one of its
+    ///     organisations.
+    ///   - visibility: `private` by default.
+    ///   - hardware: a hardware SKU such as `gpu-t4`; fine-tunes run on their trainer's hardware anyway.
+    ///   - description: a short description.
+    ///   - user: the user this is done for, or `nil` for system work.
+    /// - Throws: ``ReplicateError``; `.conflict` when the model exists already.
+    public func createModel(
+        _ model: ReplicateModelID, visibility: Visibility = .private, hardware: String = "gpu-t4",
+        description: String? = nil, for user: UserID? = nil
+    ) async throws -> ReplicateModel {
+        struct Body: Encodable {
+            var owner: String
+            var name: String
+            var visibility: String
+            var hardware: String
+            var description: String?
+        }
+        let body = try JSONEncoder().encode(
+            Body(
+                owner: model.owner.rawValue, name: model.name, visibility: visibility.rawValue, hardware: hardware,
+                description: description))
+        return try await send(endpoint(.post, "/models", json: body), for: user, as: ReplicateModel.self)
+    }
+
+    /// Reads a model: `GET /models/{owner}/{name}`.
+    public func model(_ model: ReplicateModelID, for user: UserID? = nil) async throws -> ReplicateModel {
+        try await send(endpoint(.get, "/models/\(model.owner)/\(model.name)"), for: user, as: ReplicateModel.self)
+    }
+
+    /// Reads a version with its `openapi_schema`: `GET /models/{owner}/{name}/versions/{id}`.
+    public func version(
+        _ version: ModelVersionID, of model: ReplicateModelID, for user: UserID? = nil
+    ) async throws -> ModelVersion {
+        try await send(
+            endpoint(.get, "/models/\(model.owner)/\(model.name)/versions/\(version)"), for: user,
+            as: ModelVersion.self)
+    }
+
+    /// Uploads a file through the Files API: `POST /files`, `multipart/form-data` with the file in the
+    /// part `content`, and the optional parts `type` and `metadata` (JSON). Files expire after 24 hours;
+    /// Replicate refuses more than 100 MB (413).
+    ///
+    /// - Returns: the file; pass its ``ReplicateFile/url`` as a model input (for example `input_images`).
+    public func uploadFile(
+        _ data: Data, filename: String, contentType: String, metadata: JSONValue? = nil, for user: UserID? = nil
+    ) async throws -> ReplicateFile {
+        var form = MultipartFormData()
+        form.append(name: "content", filename: filename, contentType: contentType, data: data)
+        form.append(name: "type", data: Data(contentType.utf8))
+        if let metadata {
+            form.append(name: "metadata", contentType: "application/json", data: Data(metadata.canonicalJSON().utf8))
+        }
+        var upload = endpoint(.post, "/files")
+        upload.body = form.finished()
+        upload.contentType = form.contentType
+        return try await send(upload, for: user, as: ReplicateFile.self)
+    }
+
+    /// Reads the account's webhook signing secret: `GET /webhooks/default/secret`.
+    public func defaultWebhookSecret() async throws -> WebhookSecret {
+        struct Body: Decodable { var key: String }
+        let body = try await send(endpoint(.get, "/webhooks/default/secret"), for: nil, as: Body.self)
+        do {
+            return try WebhookSecret(body.key)
+        } catch {
+            throw ReplicateError(.decoding, detail: "The webhook secret in the response was empty.")
+        }
+    }
+
+    /// Downloads an output file (an image URL from a prediction's output, or a training's weights).
+    ///
+    /// A URL on the API's own origin (the Files API, or the simulator's outputs) is fetched with the
+    /// token and under the rate budget. A URL on any other host is fetched without the token and outside
+    /// the budget: Replicate's delivery URLs are capabilities that need no token, and the token must not
+    /// leak to a third party. Retries follow the `GET` rules. Output URLs expire an hour after the
+    /// prediction ends (404 or 410 then).
+    public func download(_ url: URL, for user: UserID? = nil) async throws -> Data {
+        guard let target = RequestTarget(url: url) else {
+            throw ReplicateError(.invalidConfiguration, detail: "Only absolute http(s) URLs can be downloaded.")
+        }
+        var download = Endpoint(method: .get, target: target)
+        download.isAPICall = target.isSameOrigin(as: base)
+        return try await perform(download, for: user).1
+    }
+}

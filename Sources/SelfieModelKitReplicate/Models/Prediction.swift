@@ -1,0 +1,126 @@
+import Foundation
+import SelfieModelKit
+
+/// A Replicate prediction, as `POST /predictions`, `GET /predictions/{id}` and webhooks return it.
+///
+/// Decoding is tolerant: unknown fields are ignored, optional ones may be missing or `null`, dates may
+/// carry any number of fractional digits, and `error` may be a string or an object.
+public struct Prediction: Sendable, Hashable, Codable {
+    /// Replicate's id of the prediction.
+    public var id: PredictionID
+    /// The model, `owner/name`, as Replicate reports it.
+    public var model: String?
+    /// The version that ran: Replicate reports the bare 64-hex id.
+    public var version: String?
+    /// The input as Replicate stored it (unknown keys already dropped by Replicate).
+    public var input: JSONValue?
+    /// The output: for the FLUX LoRA predictor an array of image URLs.
+    public var output: JSONValue?
+    /// The model's log text.
+    public var logs: String?
+    /// The error text, when the prediction failed.
+    public var error: JobError?
+    /// The status.
+    public var status: ReplicateStatus
+    /// Whether Replicate has deleted the inputs, outputs and logs (one hour after an API prediction ends).
+    public var dataRemoved: Bool
+    /// `api` or `web`.
+    public var source: String?
+    /// Timing metrics.
+    public var metrics: JobMetrics?
+    /// When it was created.
+    public var createdAt: Date?
+    /// When it started running.
+    public var startedAt: Date?
+    /// When it ended.
+    public var completedAt: Date?
+    /// Where to poll or cancel it.
+    public var urls: JobURLs?
+
+    /// Creates a prediction value (tests and the simulator use this).
+    public init(
+        id: PredictionID, model: String? = nil, version: String? = nil, input: JSONValue? = nil,
+        output: JSONValue? = nil, logs: String? = nil, error: JobError? = nil, status: ReplicateStatus,
+        dataRemoved: Bool = false, source: String? = nil, metrics: JobMetrics? = nil, createdAt: Date? = nil,
+        startedAt: Date? = nil, completedAt: Date? = nil, urls: JobURLs? = nil
+    ) {
+        self.id = id
+        self.model = model
+        self.version = version
+        self.input = input
+        self.output = output
+        self.logs = logs
+        self.error = error
+        self.status = status
+        self.dataRemoved = dataRemoved
+        self.source = source
+        self.metrics = metrics
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.completedAt = completedAt
+        self.urls = urls
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, version, input, output, logs, error, status, source, metrics, urls
+        case dataRemoved = "data_removed"
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case completedAt = "completed_at"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(PredictionID.self, forKey: .id)
+        model = try? container.decodeIfPresent(String.self, forKey: .model)
+        version = try? container.decodeIfPresent(String.self, forKey: .version)
+        input = try container.decodeIfPresent(JSONValue.self, forKey: .input)
+        output = try container.decodeIfPresent(JSONValue.self, forKey: .output)
+        logs = try? container.decodeIfPresent(String.self, forKey: .logs)
+        error = container.decodeJobError(forKey: .error)
+        status = try container.decode(ReplicateStatus.self, forKey: .status)
+        dataRemoved = (try? container.decodeIfPresent(Bool.self, forKey: .dataRemoved)) ?? false
+        source = try? container.decodeIfPresent(String.self, forKey: .source)
+        metrics = try? container.decodeIfPresent(JobMetrics.self, forKey: .metrics)
+        createdAt = container.decodeReplicateDate(forKey: .createdAt)
+        startedAt = container.decodeReplicateDate(forKey: .startedAt)
+        completedAt = container.decodeReplicateDate(forKey: .completedAt)
+        urls = try? container.decodeIfPresent(JobURLs.self, forKey: .urls)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encodeIfPresent(model, forKey: .model)
+        try container.encodeIfPresent(version, forKey: .version)
+        try container.encodeIfPresent(input, forKey: .input)
+        try container.encode(output ?? .null, forKey: .output)
+        try container.encodeIfPresent(logs, forKey: .logs)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encode(status, forKey: .status)
+        try container.encode(dataRemoved, forKey: .dataRemoved)
+        try container.encodeIfPresent(source, forKey: .source)
+        try container.encodeIfPresent(metrics, forKey: .metrics)
+        try container.encodeIfPresent(createdAt.map(ReplicateDate.format), forKey: .createdAt)
+        try container.encodeIfPresent(startedAt.map(ReplicateDate.format), forKey: .startedAt)
+        try container.encodeIfPresent(completedAt.map(ReplicateDate.format), forKey: .completedAt)
+        try container.encodeIfPresent(urls, forKey: .urls)
+    }
+
+    /// The version id that ran, when `version` is a bare id or `owner/name:id`.
+    public var versionID: ModelVersionID? {
+        guard let version else { return nil }
+        if let id = try? ModelVersionID(version) { return id }
+        return (try? ModelVersionReference(parsing: version))?.version
+    }
+
+    /// The output file URLs: the elements of an array output that are URLs, or a single URL output.
+    /// Empty while there is no output, and after Replicate removed the data.
+    public var outputURLs: [URL] {
+        switch output {
+        case .string(let text): URL(string: text).map { [$0] } ?? []
+        case .array(let items): items.compactMap { $0.stringValue.flatMap(URL.init(string:)) }
+        default: []
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// A class of Replicate calls that share one rate limit.
+public struct RateBucket: Sendable, Hashable, CustomStringConvertible {
+    /// A stable name, usable as a database key.
+    public let name: String
+
+    /// Names a bucket.
+    public init(name: String) { self.name = name }
+
+    /// `POST /predictions`: 600 per minute at Replicate.
+    public static let predictionCreate = RateBucket(name: "predictions.create")
+    /// Every other endpoint: 3000 per minute at Replicate.
+    public static let general = RateBucket(name: "general")
+
+    public var description: String { name }
+}
+
+/// A rate: so many requests per minute, with a burst allowance.
+public struct RateLimit: Sendable, Hashable {
+    /// Sustained requests per minute.
+    public var requestsPerMinute: Int
+    /// How many requests may go at once after a quiet period (at least 1).
+    public var burst: Int
+
+    /// Creates a limit. `burst` defaults to a tenth of a minute's requests.
+    public init(requestsPerMinute: Int, burst: Int? = nil) {
+        precondition(requestsPerMinute > 0, "a rate limit allows at least one request per minute")
+        self.requestsPerMinute = requestsPerMinute
+        self.burst = max(1, burst ?? requestsPerMinute / 10)
+    }
+
+    /// The time between two requests at the sustained rate.
+    public var interval: Duration { .clampedSeconds(60.0 / Double(requestsPerMinute)) }
+}
+
+/// What a ``RateBudgetStore`` answers to a request for a permit.
+public enum PermitDecision: Sendable, Hashable {
+    /// A permit was taken: the request may go now.
+    case granted
+    /// No permit now; ask again after this long.
+    case retry(after: Duration)
+}
+
+/// The shared state of a rate budget: how many requests went recently and whether Replicate asked to
+/// pause.
+///
+/// ``RateBudget`` keeps its fairness queues in memory and asks the store for every permit, so one store
+/// shared by several processes (a database row per bucket) enforces one limit across all of them.
+/// ``InMemoryRateBudgetStore`` serves one process. A store implements the generic cell rate algorithm or
+/// anything equivalent; it must be atomic per call.
+public protocol RateBudgetStore: Sendable {
+    /// Takes one permit from `bucket` under `limit` at `now`, or says how long to wait for one.
+    func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) async throws -> PermitDecision
+    /// Grants nothing from `bucket` before `date`, because Replicate answered 429 (extends, never
+    /// shortens, an existing pause).
+    func pause(_ bucket: RateBucket, until date: Date) async throws
+}
+
+/// A ``RateBudgetStore`` for one process, implementing the generic cell rate algorithm: one
+/// "theoretical arrival time" per bucket, so a burst of `limit.burst` goes at once and the rest at the
+/// sustained rate.
+public actor InMemoryRateBudgetStore: RateBudgetStore {
+    /// Times are integer nanoseconds since 1970, so thousands of permits add up without rounding drift.
+    private struct BucketState {
+        var theoreticalArrival: Int64
+        var pausedUntil: Int64?
+    }
+
+    private var buckets: [RateBucket: BucketState] = [:]
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) -> PermitDecision {
+        let now = Self.nanoseconds(now)
+        var state = buckets[bucket] ?? BucketState(theoreticalArrival: now, pausedUntil: nil)
+        if let paused = state.pausedUntil {
+            if paused > now { return .retry(after: .nanoseconds(paused - now)) }
+            state.pausedUntil = nil
+        }
+        let interval = Self.nanoseconds(limit.interval)
+        let tolerance = interval * Int64(limit.burst - 1)
+        let arrival = max(state.theoreticalArrival, now)
+        if arrival - now > tolerance {
+            buckets[bucket] = state
+            return .retry(after: .nanoseconds(arrival - now - tolerance))
+        }
+        state.theoreticalArrival = arrival + interval
+        buckets[bucket] = state
+        return .granted
+    }
+
+    public func pause(_ bucket: RateBucket, until date: Date) {
+        var state = buckets[bucket] ?? BucketState(theoreticalArrival: .min, pausedUntil: nil)
+        state.pausedUntil = max(state.pausedUntil ?? .min, Self.nanoseconds(date))
+        buckets[bucket] = state
+    }
+
+    private static func nanoseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1e9).rounded())
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import SelfieModelKit
+import Testing
+
+@testable import SelfieModelKitReplicate
+
+/// Time that moves only when the test says so; sleepers wait for it and can be cancelled.
+final class ManualClock: Sendable {
+    private struct Sleeper {
+        var id: Int
+        var deadline: Date
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private let state = Locked((now: Date(timeIntervalSince1970: 1_750_000_000), sleepers: [Sleeper](), nextID: 0))
+
+    var clock: SchedulingClock {
+        SchedulingClock(now: { [self] in now }, sleep: { [self] in try await sleep($0) })
+    }
+
+    var now: Date { state.current.now }
+    var sleeperCount: Int { state.current.sleepers.count }
+
+    func advance(by seconds: Double) {
+        let due = state.withLock { state -> [Sleeper] in
+            state.now = state.now.addingTimeInterval(seconds)
+            let now = state.now
+            let due = state.sleepers.filter { $0.deadline <= now }
+            state.sleepers.removeAll { $0.deadline <= now }
+            return due
+        }
+        for sleeper in due { sleeper.continuation.resume() }
+    }
+
+    private func sleep(_ duration: Duration) async throws {
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let cancelled = state.withLock { state -> Bool in
+                    if Task.isCancelled { return true }
+                    state.sleepers.append(
+                        Sleeper(
+                            id: id, deadline: state.now.addingTimeInterval(duration.seconds), continuation: continuation
+                        ))
+                    return false
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            let sleeper = state.withLock { state -> Sleeper? in
+                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.sleepers.remove(at: index)
+            }
+            sleeper?.continuation.resume(throwing: CancellationError())
+        }
+    }
+}
+
+/// Yields until `condition` holds (bounded, so a broken budget fails instead of hanging).
+func eventually(_ condition: () async -> Bool) async -> Bool {
+    for _ in 0..<20_000 {
+        if await condition() { return true }
+        await Task.yield()
+    }
+    return await condition()
+}
+
+@Suite("Rate budget: limits and fairness")
+struct RateBudgetTests {
+    @Test("GCRA store: a burst goes at once, then one permit per interval; a pause holds everything")
+    func store() async throws {
+        let store = InMemoryRateBudgetStore()
+        let limit = RateLimit(requestsPerMinute: 600, burst: 60)
+        let start = Date(timeIntervalSince1970: 1_750_000_000)
+        for _ in 0..<60 {
+            #expect(await store.takePermit(from: .predictionCreate, limit: limit, now: start) == .granted)
+        }
+        guard case .retry(let wait) = await store.takePermit(from: .predictionCreate, limit: limit, now: start) else {
+            Issue.record("the 61st request in the same instant must wait")
+            return
+        }
+        #expect(abs(wait.seconds - 0.1) < 1e-5)
+        #expect(
+            await store.takePermit(from: .predictionCreate, limit: limit, now: start.addingTimeInterval(0.1))
+                == .granted)
+        #expect(await store.takePermit(from: .general, limit: limit, now: start) == .granted)
+
+        await store.pause(.general, until: start.addingTimeInterval(10))
+        #expect(
+            await store.takePermit(from: .general, limit: limit, now: start.addingTimeInterval(4))
+                == .retry(after: .seconds(6)))
+        #expect(await store.takePermit(from: .general, limit: limit, now: start.addingTimeInterval(10)) == .granted)
+    }
+
+    @Test("the defaults are Replicate's: 600 prediction creates and 3000 other calls per minute")
+    func defaults() {
+        let limits = RateBudget.Limits()
+        #expect(limits.predictionCreate.requestsPerMinute == 600)
+        #expect(limits.general.requestsPerMinute == 3000)
+    }
+
+    @Test("sequential requests are paced at the sustained rate on virtual time")
+    func pacing() async throws {
+        let clock = VirtualClock()
+        let budget = RateBudget(
+            limits: .init(general: RateLimit(requestsPerMinute: 60, burst: 2)), clock: clock.clock)
+        let start = clock.now
+        for _ in 0..<10 { try await budget.acquire(.general, for: nil) }
+        let elapsed = clock.now.timeIntervalSince(start)
+        #expect(abs(elapsed - 8) < 0.01)
+    }
+
+    @Test("one user's burst of 100 cannot starve another user's single request")
+    func fairness() async throws {
+        let clock = ManualClock()
+        let budget = RateBudget(
+            limits: .init(general: RateLimit(requestsPerMinute: 60, burst: 1)), clock: clock.clock)
+        let alice = try UserID("alice1")
+        let bob = try UserID("bob2")
+        let grants = Locked([String]())
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<100 {
+                group.addTask {
+                    try await budget.acquire(.general, for: alice)
+                    grants.withLock { $0.append("alice") }
+                }
+            }
+            #expect(await eventually { await budget.waitingCount(in: .general) == 99 && grants.current.count == 1 })
+            group.addTask {
+                try await budget.acquire(.general, for: bob)
+                grants.withLock { $0.append("bob") }
+            }
+            #expect(await eventually { await budget.waitingCount(in: .general) == 100 })
+
+            for turn in 1...5 where !grants.current.contains("bob") {
+                #expect(await eventually { clock.sleeperCount == 1 }, "turn \(turn): the pump sleeps")
+                clock.advance(by: 1)
+                #expect(await eventually { grants.current.count == turn + 1 }, "turn \(turn): one more grant")
+            }
+            let order = grants.current
+            let bobPosition = try #require(order.firstIndex(of: "bob"))
+            #expect(bobPosition <= 2, "bob was served at position \(bobPosition) of \(order)")
+            #expect(order.count(where: { $0 == "alice" }) <= 2)
+
+            group.cancelAll()
+            var cancelled = 0
+            while let result = await group.nextResult() {
+                if case .failure(let error) = result, error is CancellationError { cancelled += 1 }
+            }
+            #expect(cancelled == 100 - order.count(where: { $0 == "alice" }))
+        }
+        #expect(await budget.waitingCount(in: .general) == 0)
+    }
+
+    @Test("a cancelled waiter leaves the queue and the others are still served")
+    func cancellation() async throws {
+        let clock = ManualClock()
+        let budget = RateBudget(
+            limits: .init(general: RateLimit(requestsPerMinute: 60, burst: 1)), clock: clock.clock)
+        try await budget.acquire(.general, for: nil)
+        let waiter = Task { try await budget.acquire(.general, for: try UserID("u1")) }
+        let second = Task { try await budget.acquire(.general, for: try UserID("u2")) }
+        #expect(await eventually { await budget.waitingCount(in: .general) == 2 && clock.sleeperCount == 1 })
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(await eventually { await budget.waitingCount(in: .general) == 1 })
+        #expect(await eventually { clock.sleeperCount == 1 })
+        clock.advance(by: 1)
+        try await second.value
+        #expect(await budget.waitingCount(in: .general) == 0)
+    }
+
+    @Test("a 429 seen by one call pauses the bucket for the next calls")
+    func pauseAfter429() async throws {
+        let (client, transport, clock) = try Fixtures.client([
+            .json(429, #"{"detail":"Request was throttled."}"#, headers: ["Retry-After": "20"]),
+            .json(200, Fixtures.predictionJSON),
+            .json(200, Fixtures.predictionJSON),
+        ])
+        let id = try PredictionID("gm3qorzdhgbfurvjtvhg6dckhu")
+        let start = clock.now
+        _ = try await client.prediction(id)
+        _ = try await client.prediction(id)
+        #expect(clock.now.timeIntervalSince(start) >= 20)
+        #expect(await transport.requests.count == 3)
+    }
+}
