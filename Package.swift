@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         .target(
@@ -40,6 +42,10 @@ let package = Package(
         .target(
             name: "SelfieModelKitServices",
             dependencies: [
+                "SelfieModelKitReplicate",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
                 "SelfieModelKit",
                 "SelfieModelKitValidation",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -57,7 +63,10 @@ let package = Package(
         ),
         .target(
             name: "SelfieModelKitTesting",
-            dependencies: ["SelfieModelKit"]
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .executableTarget(
             name: "StoreBenchmark",
