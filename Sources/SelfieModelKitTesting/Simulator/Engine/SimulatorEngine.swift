@@ -45,8 +45,8 @@ package actor SimulatorEngine {
     var webhookLog: [SimulatorWebhookAttempt] = []
     var rateWindows: [String: (window: Int, count: Int)] = [:]
 
-    let apiPath: String
-    let deliveryPath: String
+    var apiPath: String
+    var deliveryPath: String
 
     package init(
         configuration: ReplicateSimulator.Configuration, clock: SimulatorClock, receiver: SimulatorWebhookReceiver?
@@ -96,6 +96,8 @@ package actor SimulatorEngine {
     package func setURLs(apiBaseURL: String, deliveryBaseURL: String) {
         configuration.apiBaseURL = apiBaseURL
         configuration.deliveryBaseURL = deliveryBaseURL
+        apiPath = Self.path(of: apiBaseURL)
+        deliveryPath = Self.path(of: deliveryBaseURL)
     }
 
     package func addAccount(_ account: SimulatorAccount) {
