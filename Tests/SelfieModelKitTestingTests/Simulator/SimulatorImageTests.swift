@@ -85,6 +85,36 @@ struct SimulatorImageTests {
         #expect(customImage.width == 512 && customImage.height == 256)
     }
 
+    @Test("output_format jpg gives baseline JPEGs that honour output_quality; webp falls back to PNG, logged")
+    func jpegAndWebP() async throws {
+        let simulator = SimFixtures.simulator()
+        let caller = SimCaller(simulator: simulator, token: SimFixtures.alice.token)
+        let version = try await SimFixtures.trainedVersion(simulator, caller, owner: "alice", name: "m")
+        var sizes: [Int] = []
+        for quality in [95, 10] {
+            let created = try await caller.json(
+                .post, "/predictions",
+                SimFixtures.predictionBody(
+                    version: version, extra: [("output_format", "jpg"), ("output_quality", .int(quality))]),
+                headers: ["Prefer": "wait"])
+            let url = try #require(created.json["output"]?.arrayValue?.first?.stringValue)
+            #expect(url.hasSuffix(".jpg"))
+            let file = try await SimCaller(simulator: simulator, token: nil).get(url)
+            #expect(file.header("Content-Type") == "image/jpeg")
+            #expect(Array(file.body.prefix(2)) == [0xFF, 0xD8])
+            #expect(Array(file.body.suffix(2)) == [0xFF, 0xD9])
+            #expect(String(decoding: file.body.prefix(2000), as: UTF8.self).contains("simulator:seed=42"))
+            sizes.append(file.body.count)
+        }
+        #expect(sizes[0] > sizes[1])
+        let webp = try await caller.json(
+            .post, "/predictions", SimFixtures.predictionBody(version: version, extra: [("output_format", "webp")]),
+            headers: ["Prefer": "wait"])
+        let url = try #require(webp.json["output"]?.arrayValue?.first?.stringValue)
+        #expect(url.hasSuffix(".png"))
+        #expect(webp.json["logs"]?.stringValue?.contains("webp encoding is not available") == true)
+    }
+
     @Test("Synthetic selfies are distinct PNGs of at least 512 pixels a side")
     func syntheticSelfies() throws {
         let selfies = SyntheticSelfies.make(count: 4, seed: 3)

@@ -244,9 +244,9 @@ extension SimulatorEngine {
         }
         guard let version = versions[prediction.versionID], case .predictor(let look) = version.kind else { return }
         let requested = prediction.accepted["output_format"]?.stringValue ?? "webp"
-        let format = "png"
-        if requested != "png" {
-            prediction.logs += "selfie-sim: \(requested) encoding is not available; the outputs are PNG files\n"
+        let format = requested == "jpg" ? "jpg" : "png"
+        if requested == "webp" {
+            prediction.logs += "selfie-sim: webp encoding is not available; the outputs are PNG files\n"
         }
         let (width, height) = outputSize(prediction.accepted)
         let prompt = prediction.accepted["prompt"]?.stringValue ?? ""
@@ -260,7 +260,8 @@ extension SimulatorEngine {
                     ImageJob(
                         look: look, modelKey: version.modelKey, versionID: version.id, predictionID: prediction.id,
                         seed: prediction.seed, prompt: prompt, index: index, width: width, height: height,
-                        format: format, quality: quality)), predictionID: prediction.id, contentType: "image/png")
+                        format: format, quality: quality)), predictionID: prediction.id,
+                contentType: format == "jpg" ? "image/jpeg" : "image/png")
             urls.append("\(deliveryBase)/\(token)/\(name)")
         }
         prediction.logs += "Total safe images: \(prediction.numOutputs) out of \(prediction.numOutputs)\n"
@@ -299,7 +300,7 @@ extension SimulatorEngine {
         let body: Data
         switch entry.file {
         case .weights(let data): body = data
-        case .image(let job): body = SimulatedOutputRenderer.png(job)
+        case .image(let job): body = SimulatedOutputRenderer.file(job)
         }
         return SimulatorResponse(
             status: 200, headers: [("Content-Type", entry.contentType)], body: method == "HEAD" ? Data() : body)
