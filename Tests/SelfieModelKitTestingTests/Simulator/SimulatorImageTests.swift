@@ -85,7 +85,7 @@ struct SimulatorImageTests {
         #expect(customImage.width == 512 && customImage.height == 256)
     }
 
-    @Test("output_format jpg gives baseline JPEGs that honour output_quality; webp falls back to PNG, logged")
+    @Test("output_format jpg gives baseline JPEGs that honour output_quality; webp gives lossless WebP")
     func jpegAndWebP() async throws {
         let simulator = SimFixtures.simulator()
         let caller = SimCaller(simulator: simulator, token: SimFixtures.alice.token)
@@ -111,8 +111,14 @@ struct SimulatorImageTests {
             .post, "/predictions", SimFixtures.predictionBody(version: version, extra: [("output_format", "webp")]),
             headers: ["Prefer": "wait"])
         let url = try #require(webp.json["output"]?.arrayValue?.first?.stringValue)
-        #expect(url.hasSuffix(".png"))
-        #expect(webp.json["logs"]?.stringValue?.contains("webp encoding is not available") == true)
+        #expect(url.hasSuffix(".webp"))
+        let file = try await SimCaller(simulator: simulator, token: nil).get(url)
+        #expect(file.header("Content-Type") == "image/webp")
+        let bytes = [UInt8](file.body)
+        #expect(String(decoding: bytes[0..<4], as: UTF8.self) == "RIFF")
+        #expect(Int(bytes[4]) | Int(bytes[5]) << 8 | Int(bytes[6]) << 16 | Int(bytes[7]) << 24 == bytes.count - 8)
+        #expect(String(decoding: bytes[8..<16], as: UTF8.self) == "WEBPVP8X")
+        #expect(String(decoding: bytes, as: UTF8.self).contains("sim:simulator-seed=\"42\""))
     }
 
     @Test("Synthetic selfies are distinct PNGs of at least 512 pixels a side")

@@ -244,10 +244,8 @@ extension SimulatorEngine {
         }
         guard let version = versions[prediction.versionID], case .predictor(let look) = version.kind else { return }
         let requested = prediction.accepted["output_format"]?.stringValue ?? "webp"
-        let format = requested == "jpg" ? "jpg" : "png"
-        if requested == "webp" {
-            prediction.logs += "selfie-sim: webp encoding is not available; the outputs are PNG files\n"
-        }
+        let format = ["jpg", "webp"].contains(requested) ? requested : "png"
+        let contentType = ["jpg": "image/jpeg", "webp": "image/webp"][format] ?? "image/png"
         let (width, height) = outputSize(prediction.accepted)
         let prompt = prediction.accepted["prompt"]?.stringValue ?? ""
         let quality = prediction.accepted["output_quality"]?.integerValue ?? 80
@@ -261,7 +259,7 @@ extension SimulatorEngine {
                         look: look, modelKey: version.modelKey, versionID: version.id, predictionID: prediction.id,
                         seed: prediction.seed, prompt: prompt, index: index, width: width, height: height,
                         format: format, quality: quality)), predictionID: prediction.id,
-                contentType: format == "jpg" ? "image/jpeg" : "image/png")
+                contentType: contentType)
             urls.append("\(deliveryBase)/\(token)/\(name)")
         }
         prediction.logs += "Total safe images: \(prediction.numOutputs) out of \(prediction.numOutputs)\n"

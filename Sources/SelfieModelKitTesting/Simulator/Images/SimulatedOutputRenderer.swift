@@ -4,7 +4,7 @@ import Foundation
 /// fingerprint bar come from their hashes), posed by seed, prompt and index, marked "SIMULATED", with
 /// provenance in PNG text chunks.
 enum SimulatedOutputRenderer {
-    /// The encoded file: JPEG for `jpg` (at the requested quality), PNG otherwise.
+    /// The encoded file: JPEG for `jpg` (at the requested quality), lossless WebP for `webp`, PNG otherwise.
     static func file(_ job: ImageJob) -> Data {
         let promptHash = SimulatorHash.sha256Hex(Data(job.prompt.utf8))
         let variationBytes = SimulatorHash.sha256(
@@ -26,6 +26,9 @@ enum SimulatedOutputRenderer {
         if job.format == "jpg" {
             return JPEGEncoder.encode(
                 image, quality: job.quality, comments: provenance.map { "\($0.keyword)=\($0.value)" })
+        }
+        if job.format == "webp" {
+            return WebPEncoder.encode(image, metadata: provenance.map { ($0.keyword, $0.value) })
         }
         return PNGEncoder.encode(image, text: provenance)
     }
