@@ -128,6 +128,29 @@ struct SimulatorWebhookTests {
         #expect(copies[0].webhookID == copies[1].webhookID)
     }
 
+    @Test("Delay and reorder faults hold deliveries back; everything still arrives, signed")
+    func delayAndReorder() async throws {
+        var faults = SimulatorFaults()
+        faults.webhookDelayRate = 1
+        faults.webhookMaxDelay = 20
+        faults.webhookReorderRate = 1
+        let inbox = WebhookInbox()
+        let simulator = SimFixtures.simulator(faults: faults, receiver: inbox.receiver)
+        let (caller, id) = try await startPrediction(simulator, events: nil)
+        await simulator.advance(by: 600)
+        let final = try await caller.get("/predictions/\(id)").json
+        let completedAt = try #require(final["completed_at"]?.stringValue)
+        let attempts = await simulator.webhookAttempts().filter { $0.delivery.jobID == id }
+        let completed = try #require(attempts.first { $0.delivery.event == "completed" })
+        #expect(SimulatorDate.string(completed.at) > completedAt)
+        #expect(attempts.allSatisfy { $0.outcome == .delivered(status: 200) })
+        let events = await inbox.received.filter { $0.jobID == id }.map(\.event)
+        #expect(Set(events) == ["start", "logs", "output", "completed"])
+        for delivery in await inbox.received where delivery.jobID == id {
+            #expect(verify(delivery, secret: SimFixtures.alice.webhookSecret))
+        }
+    }
+
     @Test("Without a receiver, deliveries are logged as undeliverable")
     func noReceiver() async throws {
         let simulator = SimFixtures.simulator()
