@@ -22,7 +22,7 @@ extension JSONValue {
         try parse(Data(string.utf8))
     }
 
-    /// The compact encoding, ASCII-only (non-ASCII characters become `\u` escapes), keys in order.
+    /// The compact UTF-8 encoding, keys in order (control characters escaped, other text as is).
     package func encoded() -> Data {
         var out = [UInt8]()
         out.reserveCapacity(256)
@@ -71,19 +71,18 @@ extension JSONValue {
 
     private static func writeString(_ string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for unit in string.utf16 {
-            switch unit {
+        for byte in string.utf8 {
+            switch byte {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
             case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x20..<0x7F: out.append(UInt8(unit))
-            default:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-                for shift in stride(from: 12, through: 0, by: -4) {
-                    out.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
-                }
+            case 0x00..<0x20, 0x7F:
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xF)])
+            default: out.append(byte)
             }
         }
         out.append(UInt8(ascii: "\""))
