@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
         .library(name: "SelfieModelKitReplicate", targets: ["SelfieModelKitReplicate"]),
         .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
+        .executable(name: "selfie-sim", targets: ["selfie-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -66,7 +68,45 @@ let package = Package(
             dependencies: [
                 "SelfieModelKit",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
+        ),
+        .executableTarget(
+            name: "selfie-sim",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "SimulatorBenchmark",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Benchmarks/SimulatorBenchmark"
+        ),
+        .testTarget(
+            name: "SelfieModelKitTestingTests",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .testTarget(
+            name: "SimulatorConformanceTests",
+            dependencies: ["SelfieModelKitTesting"],
+            resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "StoreBenchmark",
