@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SelfieModelKitReplicate", targets: ["SelfieModelKitReplicate"]),
         .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
         .executable(name: "selfie-sim", targets: ["selfie-sim"]),
+        .executable(name: "selfie-studio", targets: ["selfie-studio"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -83,6 +84,18 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "selfie-studio",
+            dependencies: [
+                "SelfieModelKitServices",
+                "SelfieModelKitSQLite",
+                "SelfieModelKitTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/SelfieStudio"
         ),
         .executableTarget(
             name: "SimulatorBenchmark",
