@@ -91,7 +91,7 @@ struct DemoCommand: AsyncParsableCommand {
         let (reply, mayaGeneration) = try await runtime.maya.generate(user: user, from: request + ". Surprise me.")
         terminal.line("   Maya: \(reply.text)")
         guard let mayaGeneration else { throw DemoFailure("Maya did not produce a prompt") }
-        let look = try runtime.generation.catalog.looks[0]
+        let look = runtime.generation.catalog.looks[0]
         terminal.line("   Photoshoot look: \(look.title) (\(look.id))")
         let photoshootGeneration = try await runtime.generation.generate(user: user, look: look.id)
         var finished: [GenerationRecord] = []
