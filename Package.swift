@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
         .library(name: "SelfieModelKitReplicate", targets: ["SelfieModelKitReplicate"]),
         .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
+        .executable(name: "selfie-sim", targets: ["selfie-sim"]),
+        .executable(name: "selfie-studio", targets: ["selfie-studio"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -24,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -40,6 +45,10 @@ let package = Package(
         .target(
             name: "SelfieModelKitServices",
             dependencies: [
+                "SelfieModelKitReplicate",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
                 "SelfieModelKit",
                 "SelfieModelKitValidation",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -57,11 +66,78 @@ let package = Package(
         ),
         .target(
             name: "SelfieModelKitTesting",
-            dependencies: ["SelfieModelKit"]
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .executableTarget(
+            name: "selfie-sim",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "selfie-studio",
+            dependencies: [
+                "SelfieModelKitServices",
+                "SelfieModelKitSQLite",
+                "SelfieModelKitTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Examples/SelfieStudio"
+        ),
+        .executableTarget(
+            name: "SimulatorBenchmark",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Benchmarks/SimulatorBenchmark"
+        ),
+        .testTarget(
+            name: "SelfieModelKitTestingTests",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .testTarget(
+            name: "SimulatorConformanceTests",
+            dependencies: ["SelfieModelKitTesting"],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "StoreBenchmark",
+            dependencies: [
+                "SelfieModelKitSQLite",
+                "SelfieModelKitTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/StoreBenchmark"
         ),
         .testTarget(
             name: "SelfieModelKitStoreTests",
-            dependencies: ["SelfieModelKit", "SelfieModelKitTesting", "SelfieModelKitSQLite"]
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                "SelfieModelKitSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "SelfieModelKitReplicate",
@@ -131,6 +207,7 @@ let package = Package(
             name: "SelfieModelKitServicesTests",
             dependencies: [
                 "SelfieModelKitServices",
+                "SelfieModelKitValidation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -147,8 +147,10 @@ public protocol UserModelStore: Sendable {
     /// The user's attempts, newest first.
     func trainingAttempts(for user: AuthenticatedUser) async throws -> [TrainingAttempt]
 
-    /// Moves one of the user's attempts (for example to `.canceled`), mirroring the outcome onto the
-    /// model record when no completed version exists.
+    /// Moves one of the user's attempts (for example to `.canceled`), mirroring it onto the model record:
+    /// without a completed version the record's status follows the attempt (`training`, `failed`,
+    /// `canceled`); a completed record keeps its status and version and only reflects progress and failure.
+    /// Moving to `.succeeded` is refused: use `systemCompleteTraining`.
     func updateTrainingAttempt(
         _ attempt: TrainingAttemptID, _ update: JobUpdate, for user: AuthenticatedUser
     )
@@ -157,7 +159,8 @@ public protocol UserModelStore: Sendable {
     /// Finds an attempt by Replicate's training id (system path: webhooks and the reconciler).
     func systemTrainingAttempt(trainingID: TrainingID) async throws -> TrainingAttempt?
 
-    /// Moves an attempt found by the system path, mirroring progress and failure onto the model record.
+    /// Moves an attempt found by the system path, mirroring it onto the model record as
+    /// ``updateTrainingAttempt(_:_:for:)`` does.
     func systemUpdateTrainingAttempt(
         _ attempt: TrainingAttemptID, _ update: JobUpdate
     ) async throws

@@ -2,6 +2,9 @@ import Foundation
 import SelfieModelKit
 
 /// A store handed to ``StoreConformance``, with the hooks its backend can offer.
+///
+/// The suite compares records a write returned with the same records read back, so a backend that
+/// stores times at a lower precision (microseconds, say) must return them at that precision too.
 public struct StoreConformanceSubject: Sendable {
     /// The store under test. It must start empty: the lease checks claim every in-flight job they see.
     public var store: any SelfieModelStore
@@ -78,6 +81,8 @@ public struct StoreConformance: Sendable {
         case leases
         /// One user can never read or change another's rows through the per-user API.
         case isolation
+        /// Photo rows, favourites, deletion, generation outputs, and listings in their documented order.
+        case photosAndListings
         /// A training's completion switches the model's version in one step; a retraining keeps the old
         /// version serving until then.
         case trainingCompletionSwitchesVersion
@@ -120,6 +125,7 @@ public struct StoreConformance: Sendable {
         case .concurrentTransitionRace: try await checkConcurrentTransitionRace()
         case .leases: try await checkLeases()
         case .isolation: try await checkIsolation()
+        case .photosAndListings: try await checkPhotosAndListings()
         case .trainingCompletionSwitchesVersion: try await checkTrainingCompletionSwitchesVersion()
         case .webhookReceipts: try await checkWebhookReceipts()
         case .monthlyCount: try await checkMonthlyCount()

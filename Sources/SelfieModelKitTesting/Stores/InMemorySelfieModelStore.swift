@@ -43,6 +43,28 @@ public actor InMemorySelfieModelStore: WebhookReceiptStore {
         return lastSequence
     }
 
+    // MARK: - Inspection
+
+    /// Every user's model record, ordered by user id, for assertions and audits in test harnesses.
+    public func allUserModels() -> [UserModelRecord] {
+        models.values.sorted { $0.userID < $1.userID }
+    }
+
+    /// Every training attempt of every user, oldest first.
+    public func allTrainingAttempts() -> [TrainingAttempt] {
+        attempts.values.sorted { $0.sequence < $1.sequence }.map(\.value)
+    }
+
+    /// Every generation of every user, oldest first.
+    public func allGenerations() -> [GenerationRecord] {
+        generations.values.sorted { $0.sequence < $1.sequence }.map(\.value)
+    }
+
+    /// Every photo row of every user, oldest first.
+    public func allPhotos() -> [PhotoRecord] {
+        photoRows.values.sorted { $0.sequence < $1.sequence }.map(\.value)
+    }
+
     // MARK: - Webhook receipts
 
     public func systemRecordWebhookReceipt(_ webhookID: String, receivedAt: Date) -> Bool {

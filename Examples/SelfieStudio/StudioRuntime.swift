@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Logging
+import SelfieModelKit
+import SelfieModelKitReplicate
+import SelfieModelKitSQLite
+import SelfieModelKitServices
+import SelfieModelKitTesting
+
+/// Everything one run of `selfie-studio` uses, built from the environment and the command's options.
+///
+/// Defaults are embedded: the SQLite store in the data folder and the in-process Replicate simulator.
+/// `REPLICATE_API_TOKEN` switches to Replicate (or `REPLICATE_API_BASE_URL`, such as a `selfie-sim`),
+/// `DATABASE_URL` to PostgreSQL.
+struct StudioRuntime: Sendable {
+    let configuration: Configuration
+    let simulator: ReplicateSimulator?
+    let recorder: RecordingTransport
+    let context: StudioContext
+    let training: ModelTrainingService
+    let generation: ImageGenerationService
+    let maya: AIService
+    let reconciler: Reconciler
+    let webhooks: WebhookHandler?
+    let storeDescription: String
+    let replicateDescription: String
+    let shutdown: @Sendable () async -> Void
+
+    static let simulatorOwner = "sandrasocial"
+    static let simulatorToken = "r8_selfie_studio_demo_token"
+
+    static func make(dataDirectory: URL, logger: Logger) async throws -> StudioRuntime {
+        let environment = ProcessInfo.processInfo.environment
+        var effective = environment
+        let usesSimulator = (environment["REPLICATE_API_TOKEN"] ?? "").isEmpty
+        if usesSimulator {
+            effective["REPLICATE_API_TOKEN"] = simulatorToken
+            effective["SELFIE_REPLICATE_BACKEND"] = "simulator"
+            effective["PUBLIC_URL"] = effective["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
+        }
+        let configuration = try Configuration(environment: effective)
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+
+        var simulator: ReplicateSimulator?
+        let base: any HTTPTransport
+        let replicateDescription: String
+        if usesSimulator {
+            try configuration.checkSimulatorAllowed()
+            // A fresh seed per run: ids must never repeat against a data folder kept from an earlier run.
+            let sim = ReplicateSimulator(
+                configuration: ReplicateSimulator.Configuration(
+                    accounts: [SimulatorAccount(owner: configuration.replicateOwner.rawValue, token: simulatorToken)],
+                    seed: UInt64.random(in: 1...UInt64.max)),
+                clock: .virtual(start: Date()))
+            simulator = sim
+            base = sim
+            replicateDescription =
+                "in-process Replicate simulator (virtual clock; photos are simulator renders, not AI output)"
+        } else {
+            base = URLSessionTransport()
+            replicateDescription = "Replicate at \(configuration.replicateAPIBaseURL.absoluteString)"
+        }
+        let recorder = RecordingTransport(wrapping: base)
+        let client = try ReplicateClient(
+            token: try configuration.requireReplicateAPIToken(), baseURL: configuration.replicateAPIBaseURL,
+            transport: recorder, logger: logger)
+
+        let (store, storeDescription, closeStore) = try await makeStore(
+            configuration: configuration, dataDirectory: dataDirectory, logger: logger)
+        let images = try FileSystemImageStore(root: dataDirectory.appendingPathComponent("images"))
+        let now: @Sendable () -> Date
+        if let clock = simulator?.clock {
+            now = { clock.now }
+        } else {
+            now = { Date() }
+        }
+        let context = StudioContext(
+            client: client, store: store, images: images, owner: configuration.replicateOwner,
+            publicURL: configuration.publicURL, logger: logger,
+            now: now)
+        let training = ModelTrainingService(context: context)
+        let generation = ImageGenerationService(
+            context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: configuration.monthlyQuota.generations)
+        let maya = AIService(stylist: BuiltInStylist(), generation: generation)
+        let reconciler = Reconciler(training: training, generation: generation, orphanGracePeriod: 120)
+
+        var webhooks: WebhookHandler?
+        if let publicURL = configuration.publicURL {
+            let secret: WebhookSecret
+            if let configured = configuration.replicateWebhookSecret {
+                secret = configured
+            } else {
+                secret = try await client.defaultWebhookSecret()
+            }
+            let verifier = try WebhookVerifier(
+                secrets: [secret], receipts: store, now: context.now)
+            let handler = WebhookHandler(verifier: verifier, training: training, generation: generation)
+            webhooks = handler
+            if let simulator {
+                await simulator.setWebhookReceiver { delivery in
+                    var fields = HTTPFields()
+                    for header in delivery.headers {
+                        if let name = HTTPField.Name(header.name) {
+                            fields.append(HTTPField(name: name, value: header.value))
+                        }
+                    }
+                    return await handler.handle(headers: fields, rawBody: delivery.body).httpStatus
+                }
+            }
+            logger.debug("webhooks to \(publicURL)")
+        }
+        return StudioRuntime(
+            configuration: configuration, simulator: simulator, recorder: recorder, context: context,
+            training: training, generation: generation, maya: maya, reconciler: reconciler, webhooks: webhooks,
+            storeDescription: storeDescription, replicateDescription: replicateDescription, shutdown: closeStore)
+    }
+
+    /// Moves the job forward: on the simulator, advances its virtual clock; then runs one reconciler pass.
+    func tick(seconds: TimeInterval) async throws {
+        if let simulator {
+            await simulator.advance(by: seconds)
+        } else {
+            try await Task.sleep(for: .seconds(min(seconds, 5)))
+        }
+        try await reconciler.reconcileOnce()
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Logging
+import SelfieModelKitReplicate
+import SelfieModelKitValidation
+import ServiceLifecycle
+
+/// Polls every in-flight training and generation so a lost webhook never leaves a job stuck.
+///
+/// A `Service` (swift-service-lifecycle): run it in your `ServiceGroup` beside the HTTP server, or call
+/// ``reconcileOnce()`` yourself. Each pass claims in-flight jobs under a store lease, so several host
+/// instances never work the same job at once, asks Replicate for each job's state, and applies it through
+/// the same idempotent path as webhooks. A job recorded but never attached to a Replicate id (a crash
+/// between the intent and the call) is matched against Replicate's recent jobs and attached, or, when
+/// Replicate has none after ``orphanGracePeriod``, marked failed so the user can try again.
+public struct Reconciler: Service {
+    /// The training service.
+    public let training: ModelTrainingService
+    /// The generation service.
+    public let generation: ImageGenerationService
+    /// How long to wait between passes.
+    public let interval: Duration
+    /// This instance's lease holder name.
+    public let holder: String
+    /// How long a claim lasts.
+    public let leaseDuration: Duration
+    /// How long a job may stay recorded without a Replicate id before it is resolved.
+    public let orphanGracePeriod: TimeInterval
+    /// The most jobs of each kind claimed per pass.
+    public let batchSize: Int
+
+    /// Creates a reconciler.
+    public init(
+        training: ModelTrainingService, generation: ImageGenerationService, interval: Duration = .seconds(15),
+        holder: String = "reconciler-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
+        leaseDuration: Duration = .seconds(120), orphanGracePeriod: TimeInterval = 30, batchSize: Int = 100
+    ) {
+        self.training = training
+        self.generation = generation
+        self.interval = interval
+        self.holder = holder
+        self.leaseDuration = leaseDuration
+        self.orphanGracePeriod = orphanGracePeriod
+        self.batchSize = batchSize
+    }
+
+    private var context: StudioContext { training.context }
+
+    /// Runs passes until cancelled (graceful shutdown cancels it).
+    public func run() async throws {
+        while !Task.isCancelled {
+            do {
+                _ = try await reconcileOnce()
+            } catch {
+                context.logger.error("reconciler pass failed", metadata: ["error": "\(error)"])
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    /// What one pass did.
+    public struct PassSummary: Sendable, Hashable {
+        /// Trainings looked at.
+        public var trainings = 0
+        /// Generations looked at.
+        public var generations = 0
+        /// Jobs that failed to refresh this pass (they are retried next pass).
+        public var errors = 0
+    }
+
+    /// One pass over every in-flight job this instance can claim.
+    @discardableResult
+    public func reconcileOnce() async throws -> PassSummary {
+        var summary = PassSummary()
+        let lease = Lease(holder: holder, duration: leaseDuration)
+        for attempt in try await context.store.systemClaimInFlightTrainings(lease: lease, limit: batchSize) {
+            summary.trainings += 1
+            StudioMetrics.reconcilerLag(context.now().timeIntervalSince(attempt.updatedAt))
+            do {
+                if let id = attempt.trainingID {
+                    try await training.apply(try await context.client.training(id, for: attempt.userID))
+                } else {
+                    try await resolveOrphan(attempt)
+                }
+            } catch {
+                summary.errors += 1
+                context.logger.warning(
+                    "training refresh failed", metadata: ["attempt": "\(attempt.id)", "error": "\(error)"])
+            }
+            try await context.store.systemReleaseTrainingLease(attempt.id, holder: holder)
+        }
+        for record in try await context.store.systemClaimInFlightGenerations(lease: lease, limit: batchSize) {
+            summary.generations += 1
+            StudioMetrics.reconcilerLag(context.now().timeIntervalSince(record.updatedAt))
+            do {
+                if let id = record.predictionID {
+                    try await generation.apply(try await context.client.prediction(id, for: record.userID))
+                } else {
+                    try await resolveOrphan(record)
+                }
+            } catch {
+                summary.errors += 1
+                context.logger.warning(
+                    "generation refresh failed", metadata: ["generation": "\(record.id)", "error": "\(error)"])
+            }
+            try await context.store.systemReleaseGenerationLease(record.id, holder: holder)
+        }
+        return summary
+    }
+
+    /// The owner of a job found by the system path acts through the per-user attach call; the id comes from
+    /// the store's own row, never from input.
+    private func jobOwner(_ id: UserID) -> AuthenticatedUser {
+        AuthenticatedUser.verifiedByHost(id, via: "system:reconciler(job owner from store)")
+    }
+
+    private func resolveOrphan(_ attempt: TrainingAttempt) async throws {
+        let modelID = ReplicateModelID.selfieModel(for: attempt.userID, owner: context.owner)
+        let candidates = try await context.client.listTrainings(for: attempt.userID)
+        for found in candidates where found.destination == modelID.description {
+            guard let created = found.createdAt, created >= attempt.createdAt.addingTimeInterval(-60),
+                try await context.store.systemTrainingAttempt(trainingID: found.id) == nil
+            else { continue }
+            let url = found.input?["input_images"]?.stringValue ?? ""
+            _ = try await context.store.attachTrainingID(
+                found.id, inputImagesURL: url, to: attempt.id, for: jobOwner(attempt.userID))
+            try await training.apply(found)
+            context.logger.notice("orphaned training found and attached", metadata: ["attempt": "\(attempt.id)"])
+            return
+        }
+        if context.now().timeIntervalSince(attempt.createdAt) > orphanGracePeriod {
+            _ = try await context.store.systemUpdateTrainingAttempt(
+                attempt.id, JobUpdate(from: .recorded, to: .failed, failure: FailureExplanation.neverStarted))
+        }
+    }
+
+    private func resolveOrphan(_ record: GenerationRecord) async throws {
+        let candidates = try await context.client.listPredictions(for: record.userID)
+        let sent = (try? JSONSerialization.jsonObject(with: record.requestBody)) as? [String: Any]
+        let version = sent?["version"] as? String
+        for found in candidates {
+            guard let created = found.createdAt, created >= record.createdAt.addingTimeInterval(-60),
+                found.input?["seed"]?.intValue == record.seed, found.input?["prompt"]?.stringValue == record.prompt,
+                let version, found.version.map({ version.hasSuffix($0) }) == true,
+                try await context.store.systemGeneration(predictionID: found.id) == nil
+            else { continue }
+            _ = try await context.store.attachPredictionID(found.id, to: record.id, for: jobOwner(record.userID))
+            try await generation.apply(found)
+            context.logger.notice("orphaned generation found and attached", metadata: ["generation": "\(record.id)"])
+            return
+        }
+        if context.now().timeIntervalSince(record.createdAt) > orphanGracePeriod {
+            _ = try await context.store.systemUpdateGeneration(
+                record.id, JobUpdate(from: .recorded, to: .failed, failure: FailureExplanation.neverStarted))
+        }
+    }
+}

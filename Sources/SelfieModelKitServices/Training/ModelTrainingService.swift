@@ -1,0 +1,253 @@
+import Crypto
+import Foundation
+import Logging
+import SelfieModelKitReplicate
+import SelfieModelKitValidation
+
+/// One uploaded file: its bytes and the name the user gave it (the name is never trusted for the format).
+public struct SelfieUpload: Sendable, Hashable {
+    /// The file's bytes.
+    public var data: Data
+    /// The file's name, shown back in results.
+    public var fileName: String
+
+    /// Describes one upload.
+    public init(data: Data, fileName: String) {
+        self.data = data
+        self.fileName = fileName
+    }
+}
+
+/// What happened to one uploaded batch of selfies.
+public struct SelfieIntakeResult: Sendable, Hashable {
+    /// Per photo, in upload order: accepted (and stored) or refused with what to do.
+    public let results: [PhotoInspection]
+    /// The photos stored from this batch.
+    public let stored: [PhotoRecord]
+    /// How many selfies the user now has.
+    public let totalKept: Int
+
+    /// Whether the user has enough selfies to start training.
+    public var canStartTraining: Bool { totalKept >= PhotoBatchPolicy.minimumToStartTraining }
+
+    /// A short summary for the user.
+    public var summary: String {
+        let refused = results.filter { $0.refusal != nil }.count
+        var text = "\(stored.count) photo\(stored.count == 1 ? "" : "s") added"
+        if refused > 0 { text += ", \(refused) refused" }
+        text += ". You have \(totalKept) selfie\(totalKept == 1 ? "" : "s")"
+        if canStartTraining {
+            text += " — enough to start training."
+        } else {
+            text += "; add \(PhotoBatchPolicy.minimumToStartTraining - totalKept) more to start training."
+        }
+        return text
+    }
+}
+
+/// Where a user's model stands, for status screens.
+public struct TrainingStatusReport: Sendable, Hashable {
+    /// The user's model record, if any training was ever started.
+    public let model: UserModelRecord?
+    /// The newest training attempt.
+    public let latestAttempt: TrainingAttempt?
+    /// How many selfies the user has.
+    public let selfieCount: Int
+
+    /// Whether generations can run now.
+    public var canGenerate: Bool { model?.trainingStatus == .completed && model?.replicateVersionID != nil }
+
+    /// Progress of a running training, 0...1.
+    public var progress: Double? {
+        guard let latestAttempt, !latestAttempt.status.isTerminal else { return nil }
+        return latestAttempt.progress ?? 0
+    }
+
+    /// A sentence for the user.
+    public var message: String {
+        if let attempt = latestAttempt, !attempt.status.isTerminal {
+            let percent = Int(((attempt.progress ?? 0) * 100).rounded())
+            return canGenerate
+                ? "A new training is running (\(percent)%). Your current model keeps working until it finishes."
+                : "Your personal model is training (\(percent)%). This usually takes 20 to 30 minutes."
+        }
+        if canGenerate { return "Your personal model is ready." }
+        if let failure = latestAttempt?.failure ?? model?.failure { return failure.userMessage }
+        if selfieCount < PhotoBatchPolicy.minimumToStartTraining {
+            return "Upload at least \(PhotoBatchPolicy.minimumToStartTraining) selfies to train your personal model."
+        }
+        return "You have \(selfieCount) selfies. Start training to create your personal model."
+    }
+}
+
+/// Training management: selfies in, validated and packaged, trained on Replicate, tracked to a
+/// completed record (the specification's `model-training-service`).
+public struct ModelTrainingService: Sendable {
+    /// The shared context.
+    public let context: StudioContext
+    /// The trainer's hyperparameters for every training this service starts.
+    public let hyperparameters: TrainingHyperparameters
+    /// The selfie checks.
+    public let inspector: PhotoInspector
+    private let archiveDirectory: URL
+
+    /// Creates the service.
+    public init(
+        context: StudioContext, hyperparameters: TrainingHyperparameters = .trainerDefaults,
+        inspector: PhotoInspector = PhotoInspector(),
+        archiveDirectory: URL = FileManager.default.temporaryDirectory
+    ) {
+        self.context = context
+        self.hyperparameters = hyperparameters
+        self.inspector = inspector
+        self.archiveDirectory = archiveDirectory
+    }
+
+    // MARK: Selfies
+
+    /// Checks each upload (format by magic bytes, size, corruption, duplicates), strips metadata, and stores
+    /// the good ones under the user's own keys. Good photos are kept even when others in the batch fail.
+    public func addSelfies(_ uploads: [SelfieUpload], for user: AuthenticatedUser) async throws -> SelfieIntakeResult {
+        let existing = try await context.store.photos(of: .selfie, for: user)
+        let inspections = uploads.map { inspector.inspect($0.data, fileName: $0.fileName) }
+        let batch = PhotoBatchPolicy.evaluate(inspections, alreadyKept: Set(existing.map(\.sha256))) {
+            sha256Hex($0)
+        }
+        var stored: [PhotoRecord] = []
+        for kept in batch.kept {
+            let record = PhotoRecord(
+                id: PhotoID(), userID: user.id, kind: .selfie, sha256: kept.sha256, byteCount: kept.photo.data.count,
+                width: kept.photo.width, height: kept.photo.height, contentType: kept.photo.contentType,
+                createdAt: context.now())
+            try await context.images.put(kept.photo.data, at: record.storageKey)
+            try await context.store.addPhoto(record, for: user)
+            stored.append(record)
+        }
+        context.logger.info(
+            "selfies checked",
+            metadata: ["user": "\(user.id)", "stored": "\(stored.count)", "uploaded": "\(uploads.count)"])
+        return SelfieIntakeResult(results: batch.results, stored: stored, totalKept: existing.count + stored.count)
+    }
+
+    /// The user's stored selfies, oldest first.
+    public func selfies(for user: AuthenticatedUser) async throws -> [PhotoRecord] {
+        try await context.store.photos(of: .selfie, for: user)
+    }
+
+    /// Deletes one of the user's selfies and its bytes. Another user's photo answers like a missing one.
+    public func deleteSelfie(_ id: PhotoID, for user: AuthenticatedUser) async throws {
+        guard let record = try await context.store.photo(id, for: user), record.kind == .selfie,
+            let deleted = try await context.store.deletePhoto(id, for: user)
+        else { throw notFound("selfie") }
+        try await context.images.delete(deleted.storageKey)
+    }
+
+    // MARK: Training
+
+    /// Starts training the user's personal model from their stored selfies.
+    ///
+    /// In order: refuses a second active training; checks there are enough selfies; builds the archive from
+    /// this user's photos only and verifies every entry against the store; records the intent; makes sure
+    /// `{owner}/{userId}-selfie-lora` exists (private); uploads the archive through the Files API; starts the
+    /// locked trainer with the trigger word `user{userId}`; attaches Replicate's id. A crash anywhere after
+    /// the intent leaves a recorded attempt that the ``Reconciler`` resolves, and blocks a second start.
+    public func startTraining(for user: AuthenticatedUser) async throws -> TrainingAttempt {
+        if let active = try await context.store.trainingAttempts(for: user).first(where: { !$0.status.isTerminal }) {
+            throw Self.alreadyActive(active)
+        }
+        let photos = try await context.store.photos(of: .selfie, for: user)
+        try PhotoBatchPolicy.requireEnoughToStartTraining(keptCount: photos.count)
+        let builder = TrainingArchiveBuilder(images: context.images, directory: archiveDirectory)
+        let archive = try await builder.build(photos: photos, for: user)
+        defer { try? FileManager.default.removeItem(at: archive.fileURL) }
+        try builder.verify(archive, against: try await context.store.photos(of: .selfie, for: user))
+
+        let modelID = ReplicateModelID.selfieModel(for: user.id, owner: context.owner)
+        let attempt = try await context.store.recordTrainingIntent(
+            NewTrainingAttempt(modelID: modelID, photoCount: archive.photoCount, archiveSHA256: archive.sha256),
+            for: user)
+        context.logger.info("training intent recorded", metadata: ["user": "\(user.id)", "attempt": "\(attempt.id)"])
+        do {
+            try await ensureModelExists(modelID, for: user)
+            let file = try await context.client.uploadFile(
+                try Data(contentsOf: archive.fileURL), filename: "selfies-\(user.id).zip",
+                contentType: "application/zip", metadata: .object(["purpose": .string("selfie-training")]),
+                for: user.id)
+            guard let inputImagesURL = file.url else {
+                throw ReplicateError(.decoding, detail: "the uploaded file has no urls.get")
+            }
+            let request = try TrainingRequest(
+                for: user, owner: context.owner, inputImagesURL: inputImagesURL, hyperparameters: hyperparameters,
+                webhook: try context.webhookTarget(events: [.start, .logs, .completed]))
+            let training = try await context.client.createTraining(request)
+            let outcome = try await context.store.attachTrainingID(
+                training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user)
+            StudioMetrics.trainingStarted()
+            return outcome.record
+        } catch {
+            if !FailureExplanation.mayHaveStarted(error) {
+                _ = try? await context.store.updateTrainingAttempt(
+                    attempt.id,
+                    JobUpdate(
+                        from: .recorded, to: .failed, failure: FailureExplanation.training(providerError: "\(error)")),
+                    for: user)
+            }
+            context.logger.error("training start failed", metadata: ["user": "\(user.id)", "error": "\(error)"])
+            throw error
+        }
+    }
+
+    /// The user's model and newest attempt.
+    public func status(for user: AuthenticatedUser) async throws -> TrainingStatusReport {
+        TrainingStatusReport(
+            model: try await context.store.userModel(for: user),
+            latestAttempt: try await context.store.trainingAttempts(for: user).first,
+            selfieCount: try await context.store.photos(of: .selfie, for: user).count)
+    }
+
+    /// Cancels the user's running training at Replicate and in the store.
+    public func cancelTraining(for user: AuthenticatedUser) async throws -> TrainingAttempt {
+        guard let active = try await context.store.trainingAttempts(for: user).first(where: { !$0.status.isTerminal })
+        else { throw notFound("running training") }
+        if let trainingID = active.trainingID {
+            _ = try await context.client.cancelTraining(trainingID, for: user.id)
+        }
+        let outcome = try await context.store.updateTrainingAttempt(
+            active.id, JobUpdate(from: active.status, to: .canceled, failure: FailureExplanation.canceled), for: user)
+        StudioMetrics.trainingFinished(outcome: "canceled")
+        return outcome.record
+    }
+
+    private func ensureModelExists(_ modelID: ReplicateModelID, for user: AuthenticatedUser) async throws {
+        do {
+            _ = try await context.client.model(modelID, for: user.id)
+        } catch let error as ReplicateError where error.httpStatus == 404 {
+            do {
+                _ = try await context.client.createModel(
+                    modelID, visibility: .private, description: "Personal FLUX model of SSELFIE user \(user.id)",
+                    for: user.id)
+            } catch let error as ReplicateError where error.httpStatus == 409 {
+                return  // created concurrently: an existing model is fine
+            }
+        }
+    }
+
+    static func alreadyActive(_ attempt: TrainingAttempt) -> SelfieModelKitError {
+        SelfieModelKitError(
+            .trainingAlreadyActive, rule: "training.one-active",
+            userMessage: "Your model is already training. You'll be able to start another training when it finishes.",
+            detail: "active attempt \(attempt.id) (\(attempt.status))")
+    }
+}
+
+func notFound(_ what: String) -> SelfieModelKitError {
+    SelfieModelKitError(
+        .notFound, rule: "not-found", userMessage: "We couldn't find that \(what). It may have been deleted.")
+}
+
+func sha256Hex(_ data: Data) -> String {
+    SHA256.hash(data: data).map { byte in
+        let text = String(byte, radix: 16)
+        return byte < 16 ? "0" + text : text
+    }.joined()
+}

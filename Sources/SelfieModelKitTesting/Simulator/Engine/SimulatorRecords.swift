@@ -1,0 +1,156 @@
+import Foundation
+
+/// The look a trained version inherits from its training images: what makes one user's outputs
+/// recognisably theirs and different from everyone else's.
+package struct TrainingLook: Sendable, Hashable {
+    /// SHA-256 of every training image, in archive order.
+    package var imageDigests: [[UInt8]]
+    /// SHA-256 over all image digests: the identity the renderer draws.
+    package var identity: [UInt8]
+    /// The trigger word the training used.
+    package var triggerWord: String
+}
+
+package struct ModelRecord: Sendable {
+    var owner: String
+    var name: String
+    var description: String?
+    var visibility: String
+    var hardware: String
+    var createdAt: Date
+    var runCount = 0
+    var versionIDs: [String] = []
+
+    var key: String { "\(owner)/\(name)" }
+}
+
+package enum VersionKind: Sendable {
+    case predictor(TrainingLook)
+    case trainer
+}
+
+package struct VersionRecord: Sendable {
+    var id: String
+    var modelKey: String
+    var createdAt: Date
+    var kind: VersionKind
+}
+
+package struct FileRecord: Sendable {
+    var id: String
+    var owner: String
+    var name: String
+    var contentType: String
+    var data: Data
+    var metadata: JSONValue
+    var createdAt: Date
+    var expiresAt: Date
+    var sha256: String
+    var md5: String
+}
+
+/// The status of a training or prediction.
+package enum SimulatedJobStatus: String, Sendable {
+    case starting, processing, succeeded, failed, canceled
+
+    var isTerminal: Bool { self == .succeeded || self == .failed || self == .canceled }
+}
+
+package struct WebhookTarget: Sendable {
+    var url: String
+    var events: Set<String>
+    var lastSent: [String: Date] = [:]
+}
+
+/// What a job does at its next milestone.
+package enum JobStep: Sendable {
+    case boot
+    case preprocess
+    case train(step: Int)
+    case upload
+    case denoise(output: Int)
+    case finish
+    case removeData
+}
+
+package struct PendingStep: Sendable {
+    var token: UInt64
+    var at: Date
+    var step: JobStep
+}
+
+package struct TrainingRecord: Sendable {
+    var id: String
+    var owner: String
+    var trainerModel: String
+    var trainerVersion: String
+    var destination: String
+    var input: JSONObject
+    var accepted: JSONObject
+    var dropped: [String]
+    var status: SimulatedJobStatus = .starting
+    var logs = ""
+    var error: String?
+    var output: JSONValue = .null
+    var createdAt: Date
+    var startedAt: Date?
+    var completedAt: Date?
+    var webhook: WebhookTarget?
+    var pending: PendingStep?
+    var steps: Int
+    var secondsPerStep: Double
+    var failAtStep: Int?
+    var look: TrainingLook?
+    var zipDigest: String?
+}
+
+package struct PredictionRecord: Sendable {
+    var id: String
+    var owner: String
+    var modelKey: String
+    var versionID: String
+    var input: JSONObject
+    var accepted: JSONObject
+    var dropped: [String]
+    var status: SimulatedJobStatus = .starting
+    var logs = ""
+    var error: String?
+    var outputURLs: [String]?
+    var dataRemoved = false
+    var createdAt: Date
+    var startedAt: Date?
+    var completedAt: Date?
+    var webhook: WebhookTarget?
+    var pending: PendingStep?
+    var seed: Int
+    var numOutputs: Int
+    var secondsPerOutput: Double
+    var failure: String?
+}
+
+/// A file served from the delivery base URL.
+package enum DeliveryFile: Sendable {
+    case image(ImageJob)
+    case weights(Data)
+}
+
+/// Everything needed to render one output image on demand.
+package struct ImageJob: Sendable {
+    var look: TrainingLook
+    var modelKey: String
+    var versionID: String
+    var predictionID: String
+    var seed: Int
+    var prompt: String
+    var index: Int
+    var width: Int
+    var height: Int
+    var format: String
+    var quality: Int
+}
+
+package struct DeliveryEntry: Sendable {
+    var file: DeliveryFile
+    var predictionID: String?
+    var contentType: String
+}
