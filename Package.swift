@@ -172,6 +172,7 @@ let package = Package(
             name: "SelfieModelKitReplicateTests",
             dependencies: [
                 "SelfieModelKitReplicate",
+                "SelfieModelKitTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
