@@ -182,6 +182,7 @@ let package = Package(
             dependencies: [
                 "SelfieModelKitAsyncHTTPClient",
                 "SelfieModelKitReplicate",
+                "SelfieModelKitValidation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
