@@ -11,13 +11,15 @@ struct DemoTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("photos")
         let result = try Executable.run(
-            "selfie-studio", arguments: ["demo", "--output", output.path, "--data", folder.appendingPathComponent("data").path],
+            "selfie-studio",
+            arguments: ["demo", "--output", output.path, "--data", folder.appendingPathComponent("data").path],
             environment: ["REPLICATE_API_TOKEN": "", "DATABASE_URL": ""])
         #expect(result.status == 0, "demo failed:\n\(result.output)")
         #expect(result.output.contains("Running on the simulator: the photos are simulator renders, not AI output."))
         #expect(result.output.contains("Result: COMPLIANT"))
         #expect(result.output.contains("0 violations"))
-        #expect(result.output.contains(#""guidance":2.8,"num_inference_steps":35,"num_outputs":3,"aspect_ratio":"3:4""#))
+        #expect(
+            result.output.contains(#""guidance":2.8,"num_inference_steps":35,"num_outputs":3,"aspect_ratio":"3:4""#))
         #expect(!result.output.contains(Executable.simulatorTokenMarker))
 
         let photos = try FileManager.default.contentsOfDirectory(at: output, includingPropertiesForKeys: nil)
@@ -26,7 +28,8 @@ struct DemoTests {
         for photo in photos {
             let header = try PhotoInspector.readHeader(try Data(contentsOf: photo))
             #expect(header.format == .png)
-            #expect(header.width * 4 == header.height * 3, "\(photo.lastPathComponent) is \(header.width)×\(header.height)")
+            #expect(
+                header.width * 4 == header.height * 3, "\(photo.lastPathComponent) is \(header.width)×\(header.height)")
         }
     }
 
@@ -62,7 +65,8 @@ enum Executable {
 
     /// The built products folder: where the test bundle itself lives.
     static func productsDirectory() throws -> URL {
-        let executable = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable = URL(
+            fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         var directory = executable.deletingLastPathComponent()
         while directory.path != "/" {
             if FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("selfie-studio").path) {
