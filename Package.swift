@@ -9,10 +9,12 @@ let package = Package(
     products: [
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
+        .library(name: "SelfieModelKitPostgres", targets: ["SelfieModelKitPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -29,6 +31,39 @@ let package = Package(
         .testTarget(
             name: "SelfieModelKitTests",
             dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        ),
+        .target(
+            name: "SelfieModelKitPostgres",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A throwaway PostgreSQL server from the machine's binaries, for the PostgreSQL tests and the
+        // benchmark; not a product.
+        .target(
+            name: "PostgresTestServer",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTestServer"
+        ),
+        .testTarget(
+            name: "SelfieModelKitPostgresTests",
+            dependencies: [
+                "SelfieModelKit", "SelfieModelKitPostgres", "PostgresTestServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "StoreBenchmark",
+            dependencies: [
+                "SelfieModelKit", "SelfieModelKitPostgres", "PostgresTestServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/StoreBenchmark"
         ),
     ]
 )
