@@ -24,11 +24,11 @@ public struct PostgresStoreConfiguration: Sendable {
     public var logger: Logger
 
     /// A configuration with the defaults: the managed `users` table, `selfie_model_system` as the system
-    /// role, the system clock, and a logger labelled `SelfieModelKitPostgres`.
+    /// role, the system clock, and no logging (pass a `Logger` to see migrations and failures).
     public init(
         usersTable: UsersTable = .managed, systemRole: SQLIdentifier = "selfie_model_system",
         now: @escaping @Sendable () -> Date = { Date() },
-        logger: Logger = Logger(label: "SelfieModelKitPostgres")
+        logger: Logger = Logger(label: "SelfieModelKitPostgres", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.usersTable = usersTable
         self.systemRole = systemRole

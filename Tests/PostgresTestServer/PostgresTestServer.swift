@@ -79,11 +79,16 @@ public actor PostgresTestServer {
             try await client.query(PostgresQuery(unsafeSQL: "GRANT \(systemRole) TO \(owner)"))
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) OWNER \(owner)"))
         }
+        var superuserHere = superuserConfiguration
+        superuserHere.database = name
+        // A NOINHERIT owner does not get the privileges of `pg_database_owner`, which owns `public` since
+        // PostgreSQL 15; give it the schema directly.
+        try await withClient(superuserHere) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA public OWNER TO \(owner)"))
+        }
         var ownerConfiguration = superuserConfiguration
         ownerConfiguration.username = owner
         ownerConfiguration.database = name
-        var superuserHere = superuserConfiguration
-        superuserHere.database = name
         return TestDatabase(
             name: name, ownerRole: owner, ownerConfiguration: ownerConfiguration,
             superuserConfiguration: superuserHere)
@@ -113,10 +118,12 @@ public struct TestDatabase: Sendable {
 public struct PostgresTestServerError: Error, CustomStringConvertible, Sendable {
     /// What went wrong.
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// Describes a failure.
+    public init(_ description: String) { self.description = description }
 }
 
 /// Runs `body` with a running ``PostgresClient`` for `configuration`, and shuts the client down after.
+@discardableResult
 public func withClient<Result: Sendable>(
     _ configuration: PostgresClient.Configuration,
     _ body: @Sendable (PostgresClient) async throws -> Result

@@ -82,37 +82,48 @@ enum ThrowawayPostgres {
     /// handler runs.
     private static func startWatchdog(stopCommand: String) {
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; \(stopCommand)"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try? process.run()
+        _ = try? spawn("/bin/sh", ["-c", script], output: "/dev/null")
     }
 
     /// Runs a command to completion, as the `postgres` OS user when asked; throws with its output when it
     /// fails.
+    ///
+    /// This uses `posix_spawn` and `waitpid` rather than Foundation's `Process`: `pg_ctl start` leaves the
+    /// server running with descriptors inherited from it, and `Process` would wait for those to close.
     static func run(_ executable: String, _ arguments: [String], asPostgres: Bool = false) throws {
-        let process = Process()
-        if asPostgres {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let outputPath = NSTemporaryDirectory() + "selfie-pg-command-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let command = asPostgres ? "/usr/sbin/runuser" : executable
+        let commandArguments = asPostgres ? ["-u", "postgres", "--", executable] + arguments : arguments
+        let pid = try spawn(command, commandArguments, output: outputPath)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = (status & 0x7F) == 0
+        let code = (status >> 8) & 0xFF
+        guard exited, code == 0 else {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             throw PostgresTestServerError(
-                "\(executable) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(text)")
+                "\(executable) \(arguments.joined(separator: " ")) failed (status \(status)): \(text)")
         }
+    }
+
+    /// Starts `executable` with stdin from /dev/null and stdout and stderr appended to `output`.
+    @discardableResult
+    static func spawn(_ executable: String, _ arguments: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard result == 0 else {
+            throw PostgresTestServerError("cannot start \(executable): error \(result)")
+        }
+        return pid
     }
 
     /// A TCP port nobody listens on right now, found by binding port 0 on the loopback interface.
@@ -161,11 +172,7 @@ enum ExitCleanup {
         if commands.append(command) {
             atexit {
                 for command in ExitCleanup.commands.all {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                    process.arguments = ["-c", command]
-                    try? process.run()
-                    process.waitUntilExit()
+                    try? ThrowawayPostgres.run("/bin/sh", ["-c", command])
                 }
             }
         }

@@ -82,6 +82,16 @@ public struct PostgresMigrator: Sendable {
         }
     }
 
+    private static func failure(_ error: any Error, migration: PostgresMigration, statement: Int) -> any Error {
+        guard let mapped = PostgresErrors.map(error) as? SelfieModelKitError, mapped.code == .storage else {
+            return PostgresErrors.map(error)
+        }
+        return SelfieModelKitError(
+            .storage, rule: "postgres.migration-failed",
+            userMessage: "The database schema could not be brought up to date.",
+            detail: "migration \(migration.version) \(migration.name), statement \(statement + 1): \(mapped.detail)")
+    }
+
     private func apply(_ migration: PostgresMigration) async throws -> Bool {
         let logger = configuration.logger
         return try await PostgresErrors.mapping {
@@ -111,8 +121,12 @@ public struct PostgresMigrator: Sendable {
                     }
                     return false
                 }
-                for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                for (index, statement) in migration.statements.enumerated() {
+                    do {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    } catch {
+                        throw Self.failure(error, migration: migration, statement: index)
+                    }
                 }
                 try await connection.query(
                     """
