@@ -9,11 +9,14 @@ let package = Package(
     products: [
         .library(name: "SelfieModelKit", targets: ["SelfieModelKit"]),
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
+        .library(name: "SelfieModelKitSQLite", targets: ["SelfieModelKitSQLite"]),
         .library(name: "SelfieModelKitPostgres", targets: ["SelfieModelKitPostgres"]),
+        .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
@@ -28,9 +31,12 @@ let package = Package(
             name: "SelfieModelKitValidation",
             dependencies: ["SelfieModelKit"]
         ),
-        .testTarget(
-            name: "SelfieModelKitTests",
-            dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
+        .target(
+            name: "SelfieModelKitSQLite",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .target(
             name: "SelfieModelKitPostgres",
@@ -39,6 +45,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .target(
+            name: "SelfieModelKitTesting",
+            dependencies: ["SelfieModelKit"]
         ),
         // A throwaway PostgreSQL server from the machine's binaries, for the PostgreSQL tests and the
         // benchmark; not a product.
@@ -50,20 +60,39 @@ let package = Package(
             ],
             path: "Tests/PostgresTestServer"
         ),
-        .testTarget(
-            name: "SelfieModelKitPostgresTests",
-            dependencies: [
-                "SelfieModelKit", "SelfieModelKitPostgres", "PostgresTestServer",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
-        ),
         .executableTarget(
             name: "StoreBenchmark",
             dependencies: [
-                "SelfieModelKit", "SelfieModelKitPostgres", "PostgresTestServer",
+                "SelfieModelKitSQLite",
+                "SelfieModelKitPostgres",
+                "SelfieModelKitTesting",
+                "PostgresTestServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/StoreBenchmark"
+        ),
+        .testTarget(
+            name: "SelfieModelKitStoreTests",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitTesting",
+                "SelfieModelKitSQLite",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Integration tests on a real PostgreSQL server (a throwaway one unless DATABASE_URL is set),
+        // separate from the unit tests.
+        .testTarget(
+            name: "SelfieModelKitPostgresTests",
+            dependencies: [
+                "SelfieModelKit", "SelfieModelKitPostgres", "SelfieModelKitTesting", "PostgresTestServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SelfieModelKitTests",
+            dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
         ),
     ]
 )

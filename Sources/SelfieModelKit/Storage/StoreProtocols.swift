@@ -4,7 +4,8 @@ import Foundation
 ///
 /// A transition names the state it expects. When the record is already in the target state (the same
 /// event applied twice, say a duplicate webhook) nothing changes and the outcome says so. When it is in
-/// any other state, the store throws ``SelfieModelKitError`` with code `.transitionConflict`.
+/// any other state, the store throws ``SelfieModelKitError`` with code `.transitionConflict`. Every backend
+/// decides with ``JobUpdate/decision(current:currentProgress:kind:)``.
 public enum TransitionOutcome<Record: Sendable>: Sendable {
     /// The transition was applied; this is the record after it.
     case applied(Record)
@@ -78,6 +79,10 @@ public struct NewGeneration: Sendable, Hashable {
 }
 
 /// A change to a job's status, named with the status it expects.
+///
+/// `expected == next` is a refresh: with new progress on a running job it is applied, otherwise it
+/// reports `.alreadyApplied`. Moving to `.succeeded` goes through the completion calls
+/// (`systemCompleteTraining`, `systemCompleteGeneration`), never through a generic update.
 public struct JobUpdate: Sendable, Hashable {
     /// The status the job must be in for the update to apply.
     public var expected: JobStatus
@@ -123,13 +128,17 @@ public protocol UserModelStore: Sendable {
     /// Records a training intent: creates the user's model record when missing (status `pending`, model
     /// id and trigger word derived from the user), refuses with `.trainingAlreadyActive` when a
     /// non-terminal attempt exists, and inserts the attempt as `recorded` — all in one transaction.
+    /// A record without a version goes back to `pending`; a completed one keeps serving. The intent's
+    /// model must be the user's own (else `.modelOwnershipMismatch`). Recording an id that already
+    /// exists for this user returns that attempt unchanged (a retry); another user's id throws.
     func recordTrainingIntent(
         _ intent: NewTrainingAttempt, for user: AuthenticatedUser
     ) async throws
         -> TrainingAttempt
 
     /// Attaches Replicate's training id and input URL to a recorded attempt (`recorded` → `starting`);
-    /// the model record moves to `training` unless it is `completed` (retraining).
+    /// the model record moves to `training` unless it is `completed` (retraining). Attaching the same id
+    /// again reports `.alreadyApplied`; a different id throws `.transitionConflict`.
     func attachTrainingID(
         _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID,
         for user: AuthenticatedUser
@@ -138,8 +147,10 @@ public protocol UserModelStore: Sendable {
     /// The user's attempts, newest first.
     func trainingAttempts(for user: AuthenticatedUser) async throws -> [TrainingAttempt]
 
-    /// Moves one of the user's attempts (for example to `.canceled`), mirroring the outcome onto the
-    /// model record when no completed version exists.
+    /// Moves one of the user's attempts (for example to `.canceled`), mirroring it onto the model record:
+    /// without a completed version the record's status follows the attempt (`training`, `failed`,
+    /// `canceled`); a completed record keeps its status and version and only reflects progress and failure.
+    /// Moving to `.succeeded` is refused: use `systemCompleteTraining`.
     func updateTrainingAttempt(
         _ attempt: TrainingAttemptID, _ update: JobUpdate, for user: AuthenticatedUser
     )
@@ -148,7 +159,8 @@ public protocol UserModelStore: Sendable {
     /// Finds an attempt by Replicate's training id (system path: webhooks and the reconciler).
     func systemTrainingAttempt(trainingID: TrainingID) async throws -> TrainingAttempt?
 
-    /// Moves an attempt found by the system path, mirroring progress and failure onto the model record.
+    /// Moves an attempt found by the system path, mirroring it onto the model record as
+    /// ``updateTrainingAttempt(_:_:for:)`` does.
     func systemUpdateTrainingAttempt(
         _ attempt: TrainingAttemptID, _ update: JobUpdate
     ) async throws
@@ -160,10 +172,11 @@ public protocol UserModelStore: Sendable {
         _ attempt: TrainingAttemptID, expected: JobStatus, version: ModelVersionID, versionSchemaJSON: String?
     ) async throws -> TransitionOutcome<TrainingAttempt>
 
-    /// Claims up to `limit` non-terminal attempts whose lease is free or expired, for `lease.holder`.
+    /// Claims up to `limit` non-terminal attempts whose lease is free, expired, or already held by
+    /// `lease.holder` (a renewal), oldest first, for `lease.holder` until now + `lease.duration`.
     func systemClaimInFlightTrainings(lease: Lease, limit: Int) async throws -> [TrainingAttempt]
 
-    /// Releases a lease held by `holder`.
+    /// Releases a lease held by `holder`; a lease held by someone else stays.
     func systemReleaseTrainingLease(_ attempt: TrainingAttemptID, holder: String) async throws
 }
 
@@ -171,13 +184,15 @@ public protocol UserModelStore: Sendable {
 public protocol GenerationStore: Sendable {
     /// Records a generation intent as `recorded`. When `monthlyLimit` is given, the insert happens only
     /// if the user's generations this month (not failed or canceled) are fewer; otherwise it throws
-    /// `.quotaExceeded`. The check and the insert are atomic.
+    /// `.quotaExceeded`. The check and the insert are atomic. Recording an id that already exists for
+    /// this user returns that generation unchanged; another user's id throws.
     func recordGenerationIntent(
         _ intent: NewGeneration, monthlyLimit: Int?, for user: AuthenticatedUser
     )
         async throws -> GenerationRecord
 
-    /// Attaches Replicate's prediction id (`recorded` → `starting`).
+    /// Attaches Replicate's prediction id (`recorded` → `starting`). The same id again reports
+    /// `.alreadyApplied`; a different id throws `.transitionConflict`.
     func attachPredictionID(
         _ prediction: PredictionID, to generation: GenerationID, for user: AuthenticatedUser
     )
@@ -209,22 +224,27 @@ public protocol GenerationStore: Sendable {
         -> TransitionOutcome<GenerationRecord>
 
     /// In one transaction: inserts the photo rows of the stored outputs and marks the generation
-    /// `succeeded`. The photos' bytes must already be in the ``ImageStore``.
+    /// `succeeded`. The photos' bytes must already be in the ``ImageStore``. Each photo must be a
+    /// `generated` photo of the generation's owner naming this generation. When the generation already
+    /// succeeded nothing is inserted and the outcome is `.alreadyApplied`.
     func systemCompleteGeneration(
         _ id: GenerationID, expected: JobStatus, photos: [PhotoRecord]
     ) async throws
         -> TransitionOutcome<GenerationRecord>
 
-    /// Claims up to `limit` non-terminal generations whose lease is free or expired.
+    /// Claims up to `limit` non-terminal generations whose lease is free, expired, or already held by
+    /// `lease.holder`, oldest first.
     func systemClaimInFlightGenerations(lease: Lease, limit: Int) async throws -> [GenerationRecord]
 
-    /// Releases a lease held by `holder`.
+    /// Releases a lease held by `holder`; a lease held by someone else stays.
     func systemReleaseGenerationLease(_ id: GenerationID, holder: String) async throws
 }
 
 /// Metadata of stored photos; the bytes live in an ``ImageStore``.
 public protocol PhotoStore: Sendable {
-    /// Adds a photo row for `user`; the record's `userID` must be that user.
+    /// Adds a photo row for `user`; the record's `userID` must be that user (else
+    /// `.modelOwnershipMismatch`) and its generation, if any, one of that user's (else `.notFound`).
+    /// Adding the identical row again does nothing.
     func addPhoto(_ photo: PhotoRecord, for user: AuthenticatedUser) async throws
     /// The user's photos of one kind, oldest first (a stable order for training archives).
     func photos(of kind: PhotoKind, for user: AuthenticatedUser) async throws -> [PhotoRecord]
