@@ -20,42 +20,33 @@ enum PostgresErrors {
             if let inner = transaction.closureError ?? transaction.beginError ?? transaction.commitError {
                 return map(inner)
             }
-            return storage("postgres.transaction", detail: "\(transaction)")
+            return SelfieModelKitError.storageFailure("transaction failed: \(transaction)")
         }
         if error is SelfieModelKitError || error is CancellationError { return error }
         guard let psql = error as? PSQLError else {
-            return storage("postgres.unexpected", detail: "\(error)")
+            return SelfieModelKitError.storageFailure("\(error)")
         }
         let state = psql.serverInfo?[.sqlState] ?? ""
         let constraint = psql.serverInfo?[.constraintName] ?? ""
         let message = psql.serverInfo?[.message] ?? "\(psql.code)"
         let detail = "SQLSTATE \(state) \(constraint.isEmpty ? "" : "[\(constraint)] ")\(message)"
         switch (state, constraint) {
-        case ("23505", "training_attempts_one_active"):
-            return SelfieModelKitError(
-                .trainingAlreadyActive, rule: "training.one-active",
-                userMessage: "A training of your model is already running. Wait for it to finish.", detail: detail)
+        case ("23505", "training_attempts_one_active"): return SelfieModelKitError.trainingAlreadyActive
+        case ("23505", "training_attempts_pkey"): return SelfieModelKitError.duplicateStoreID("training-attempt")
+        case ("23505", "generations_pkey"): return SelfieModelKitError.duplicateStoreID("generation")
+        case ("23505", "photos_pkey"): return SelfieModelKitError.duplicateStoreID("photo")
+        case ("23505", "training_attempts_training_id_key"):
+            return SelfieModelKitError.replicateIDConflict(kind: "training-attempt")
+        case ("23505", "generations_prediction_id_key"):
+            return SelfieModelKitError.replicateIDConflict(kind: "generation")
+        case ("23503", "photos_generation_fkey"): return SelfieModelKitError.storeItemNotFound("generation")
         case ("23503", "user_models_user_id_fkey"), ("23503", "generations_user_id_fkey"),
             ("23503", "photos_user_id_fkey"):
             return SelfieModelKitError(
                 .notFound, rule: "postgres.user-missing",
                 userMessage: "This account is not known to the database.", detail: detail)
-        case ("23503", "photos_generation_fkey"):
-            return SelfieModelKitError(
-                .notFound, rule: "photo.generation-missing", userMessage: "That generation does not exist.",
-                detail: detail)
-        case (MigrationSQL.photoOwnerMismatchState, _):
-            return SelfieModelKitError(
-                .modelOwnershipMismatch, rule: "photo.owner",
-                userMessage: "A photo can only be stored for its own user.", detail: detail)
-        default:
-            return storage("postgres.query", detail: detail)
+        case (MigrationSQL.photoOwnerMismatchState, _): return SelfieModelKitError.storeOwnershipMismatch("photo")
+        default: return SelfieModelKitError.storageFailure(detail)
         }
-    }
-
-    static func storage(_ rule: String, detail: String) -> SelfieModelKitError {
-        SelfieModelKitError(
-            .storage, rule: rule, userMessage: "The database could not complete the request. Try again later.",
-            detail: detail)
     }
 }

@@ -75,17 +75,10 @@ enum PostgresRows {
             createdAt: try cells["created_at"].decode(Date.self))
     }
 
-    /// The outcome column of a transition function's row.
-    static func outcome<Record>(_ row: PostgresRow, record: Record) throws -> TransitionOutcome<Record> {
-        switch try row.makeRandomAccess()["outcome"].decode(String.self) {
-        case "applied": return .applied(record)
-        case "already": return .alreadyApplied(record)
-        default:
-            throw SelfieModelKitError(
-                .transitionConflict, rule: "transition.expected-state",
-                userMessage: "That job changed in the meantime; reload and try again.",
-                detail: "the job was not in the expected state")
-        }
+    /// Whether a transition function's row reports that it applied the change (`'applied'`), rather than
+    /// returning the row as it is (`'current'`).
+    static func isApplied(_ row: PostgresRow) throws -> Bool {
+        try row.makeRandomAccess()["outcome"].decode(String.self) == "applied"
     }
 
     private static func failure(_ cells: PostgresRandomAccessRow) throws -> JobFailure? {
@@ -97,7 +90,7 @@ enum PostgresRows {
 
     private static func status<Value: RawRepresentable<String>>(_ raw: String, as: Value.Type) throws -> Value {
         guard let value = Value(rawValue: raw) else {
-            throw PostgresErrors.storage("postgres.unknown-value", detail: "unknown \(Value.self) \(raw)")
+            throw SelfieModelKitError.storageFailure("unknown \(Value.self) \(raw)")
         }
         return value
     }

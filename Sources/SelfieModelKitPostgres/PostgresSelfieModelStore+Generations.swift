@@ -10,7 +10,7 @@ extension PostgresSelfieModelStore: GenerationStore {
         _ intent: NewGeneration, monthlyLimit: Int?, for user: AuthenticatedUser
     ) async throws -> GenerationRecord {
         let now = self.now
-        let (monthStart, monthEnd) = Self.month(holding: now)
+        let month = utcMonth(containing: now)
         return try await withUser(user) { connection in
             let existing = try await connection.query(
                 "SELECT * FROM generations WHERE id = \(intent.id.rawValue)", logger: logger
@@ -33,17 +33,12 @@ extension PostgresSelfieModelStore: GenerationStore {
                        \(intent.prompt), \(intent.seed), \(intent.requestBody), 'recorded', \(now), \(now)
                  WHERE \(limit)::bigint IS NULL OR (
                        SELECT count(*) FROM generations
-                        WHERE user_id = \(user.id.rawValue) AND created_at >= \(monthStart)
-                          AND created_at < \(monthEnd) AND status NOT IN ('failed', 'canceled')) < \(limit)::bigint
+                        WHERE user_id = \(user.id.rawValue) AND created_at >= \(month.lowerBound)
+                          AND created_at < \(month.upperBound) AND status NOT IN ('failed', 'canceled')) < \(limit)::bigint
                 RETURNING *
                 """, logger: logger
             ).collect()
-            guard let row = rows.first else {
-                throw SelfieModelKitError(
-                    .quotaExceeded, rule: "generation.monthly-quota",
-                    userMessage: "You have used all of this month's generations. They renew on the first of the month.",
-                    detail: "monthly limit \(monthlyLimit ?? 0) reached")
-            }
+            guard let row = rows.first else { throw SelfieModelKitError.quotaExceeded(limit: monthlyLimit ?? 0) }
             return try PostgresRows.generation(row)
         }
     }
@@ -51,12 +46,21 @@ extension PostgresSelfieModelStore: GenerationStore {
     public func attachPredictionID(
         _ prediction: PredictionID, to generation: GenerationID, for user: AuthenticatedUser
     ) async throws -> TransitionOutcome<GenerationRecord> {
-        let rows = try await single(
-            """
-            SELECT r.outcome, (r.generation).* FROM selfie_attach_prediction_id(
-                \(user.id.rawValue), \(generation.rawValue), \(prediction.rawValue), \(now)) AS r
-            """)
-        return try Self.generationOutcome(rows)
+        try await resolveTransition(
+            kind: Self.generationKind, expected: .recorded, current: \.status,
+            run: {
+                try await single(
+                    """
+                    SELECT r.outcome, (r.generation).* FROM selfie_attach_prediction_id(
+                        \(user.id.rawValue), \(generation.rawValue), \(prediction.rawValue), \(now)) AS r
+                    """)
+            },
+            decode: PostgresRows.generation,
+            decide: { record in
+                try Self.attachDecision(
+                    attached: record.predictionID?.rawValue, requested: prediction.rawValue, status: record.status,
+                    kind: Self.generationKind)
+            })
     }
 
     public func generation(_ id: GenerationID, for user: AuthenticatedUser) async throws -> GenerationRecord? {
@@ -73,7 +77,7 @@ extension PostgresSelfieModelStore: GenerationStore {
             try await connection.query(
                 """
                 SELECT * FROM generations WHERE user_id = \(user.id.rawValue)
-                 ORDER BY created_at DESC, id DESC LIMIT \(Int64(max(0, limit)))
+                 ORDER BY created_at DESC, seq DESC LIMIT \(Int64(max(0, limit)))
                 """, logger: logger
             ).collect().map(PostgresRows.generation)
         }
@@ -82,23 +86,17 @@ extension PostgresSelfieModelStore: GenerationStore {
     public func updateGeneration(
         _ id: GenerationID, _ update: JobUpdate, for user: AuthenticatedUser
     ) async throws -> TransitionOutcome<GenerationRecord> {
-        try Self.requireLegal(update)
-        let rows = try await single(
-            """
-            SELECT r.outcome, (r.generation).* FROM selfie_transition_generation(
-                \(user.id.rawValue), \(id.rawValue), \(update.expected.rawValue), \(update.next.rawValue),
-                \(update.failure?.providerError), \(update.failure?.userMessage), \(now)) AS r
-            """)
-        return try Self.generationOutcome(rows)
+        try await transitionGeneration(id, update, user: user)
     }
 
     public func monthlyGenerationCount(for user: AuthenticatedUser, inMonthOf date: Date) async throws -> Int {
-        let (start, end) = Self.month(holding: date)
+        let month = utcMonth(containing: date)
         return try await withUser(user) { connection in
             let rows = try await connection.query(
                 """
                 SELECT count(*) FROM generations
-                 WHERE user_id = \(user.id.rawValue) AND created_at >= \(start) AND created_at < \(end)
+                 WHERE user_id = \(user.id.rawValue) AND created_at >= \(month.lowerBound)
+                   AND created_at < \(month.upperBound)
                    AND status NOT IN ('failed', 'canceled')
                 """, logger: logger
             ).collect()
@@ -114,36 +112,39 @@ extension PostgresSelfieModelStore: GenerationStore {
     public func systemUpdateGeneration(_ id: GenerationID, _ update: JobUpdate) async throws
         -> TransitionOutcome<GenerationRecord>
     {
-        try Self.requireLegal(update)
-        let rows = try await single(
-            """
-            SELECT r.outcome, (r.generation).* FROM selfie_system_transition_generation(
-                \(id.rawValue), \(update.expected.rawValue), \(update.next.rawValue),
-                \(update.failure?.providerError), \(update.failure?.userMessage), \(now)) AS r
-            """)
-        return try Self.generationOutcome(rows)
+        try await transitionGeneration(id, update, user: nil)
     }
 
     public func systemCompleteGeneration(
         _ id: GenerationID, expected: JobStatus, photos: [PhotoRecord]
     ) async throws -> TransitionOutcome<GenerationRecord> {
-        try Self.requireLegal(JobUpdate(from: expected, to: .succeeded))
+        let update = JobUpdate(from: expected, to: .succeeded)
+        let legalExpected = update.isLegal ? expected.rawValue : nil
         let photosJSON = try Self.photosJSON(photos)
-        let rows = try await single(
-            """
-            SELECT r.outcome, (r.generation).* FROM selfie_system_complete_generation(
-                \(id.rawValue), \(expected.rawValue), \(photosJSON)::json, \(now)) AS r
-            """)
-        return try Self.generationOutcome(rows)
+        return try await resolveTransition(
+            kind: Self.generationKind, expected: expected, current: \.status,
+            run: {
+                try await single(
+                    """
+                    SELECT r.outcome, (r.generation).* FROM selfie_system_complete_generation(
+                        \(id.rawValue), \(legalExpected), \(photosJSON)::json, \(now)) AS r
+                    """)
+            },
+            decode: PostgresRows.generation,
+            decide: { record in
+                if record.status == .succeeded { return .alreadyApplied }
+                return try update.decision(current: record.status, kind: Self.generationKind)
+            })
     }
 
     public func systemClaimInFlightGenerations(lease: Lease, limit: Int) async throws -> [GenerationRecord] {
+        guard limit > 0 else { return [] }
         let (now, until) = leaseWindow(lease)
         return try await single(
             """
             SELECT * FROM selfie_system_claim_generations(
-                \(lease.holder), \(now), \(until), \(Int32(clamping: max(0, limit))))
-            ORDER BY created_at, id
+                \(lease.holder), \(now), \(until), \(Int32(clamping: limit)))
+            ORDER BY created_at, seq
             """
         ).map(PostgresRows.generation)
     }
@@ -152,41 +153,40 @@ extension PostgresSelfieModelStore: GenerationStore {
         _ = try await single("SELECT selfie_system_release_generation_lease(\(id.rawValue), \(holder))")
     }
 
-    static func generationOutcome(_ rows: [PostgresRow]) throws -> TransitionOutcome<GenerationRecord> {
-        guard let row = rows.first else { throw notFound("generation") }
-        return try PostgresRows.outcome(row, record: PostgresRows.generation(row))
-    }
-
-    /// The UTC calendar month holding `date`, as a half-open range.
-    static func month(holding date: Date) -> (start: Date, end: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let start = calendar.dateInterval(of: .month, for: date)!.start
-        let end = calendar.date(byAdding: .month, value: 1, to: start)!
-        return (start, end)
-    }
-
     /// The photos of a completed generation as the JSON array `selfie_system_complete_generation` reads.
     static func photosJSON(_ photos: [PhotoRecord]) throws -> String {
         struct Row: Encodable {
             let id: String
-            let user_id: String
+            let userID: String
             let kind: String
-            let output_index: Int?
+            let generationID: String?
+            let outputIndex: Int?
             let sha256: String
-            let byte_count: Int
+            let byteCount: Int
             let width: Int
             let height: Int
-            let content_type: String
-            let is_favourite: Bool
-            let created_us: Int64
+            let contentType: String
+            let isFavourite: Bool
+            let createdMicroseconds: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case id, kind, sha256, width, height
+                case userID = "user_id"
+                case generationID = "generation_id"
+                case outputIndex = "output_index"
+                case byteCount = "byte_count"
+                case contentType = "content_type"
+                case isFavourite = "is_favourite"
+                case createdMicroseconds = "created_us"
+            }
         }
         let rows = photos.map {
             Row(
-                id: $0.id.description, user_id: $0.userID.rawValue, kind: $0.kind.rawValue,
-                output_index: $0.outputIndex, sha256: $0.sha256, byte_count: $0.byteCount, width: $0.width,
-                height: $0.height, content_type: $0.contentType, is_favourite: $0.isFavourite,
-                created_us: Int64(($0.createdAt.timeIntervalSince1970 * 1_000_000).rounded(.down)))
+                id: $0.id.description, userID: $0.userID.rawValue, kind: $0.kind.rawValue,
+                generationID: $0.generationID?.description, outputIndex: $0.outputIndex, sha256: $0.sha256,
+                byteCount: $0.byteCount, width: $0.width, height: $0.height, contentType: $0.contentType,
+                isFavourite: $0.isFavourite,
+                createdMicroseconds: Int64(($0.createdAt.timeIntervalSince1970 * 1_000_000).rounded(.down)))
         }
         return String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
     }

@@ -4,22 +4,29 @@ import SelfieModelKit
 
 extension PostgresSelfieModelStore: PhotoStore {
     public func addPhoto(_ photo: PhotoRecord, for user: AuthenticatedUser) async throws {
-        guard photo.userID == user.id else {
-            throw SelfieModelKitError(
-                .modelOwnershipMismatch, rule: "photo.owner", userMessage: "A photo can only be stored for its own user.",
-                detail: "photo of \(photo.userID) offered for \(user.id)")
-        }
-        try await withUser(user) { connection in
+        guard photo.userID == user.id else { throw SelfieModelKitError.storeOwnershipMismatch("photo") }
+        var photo = photo
+        photo.createdAt = Self.microseconds(photo.createdAt)
+        try await withUser(user) { [photo] connection in
             try await registerUser(user, on: connection)
-            try await connection.query(
+            let inserted = try await connection.query(
                 """
                 INSERT INTO photos (id, user_id, kind, generation_id, output_index, sha256, byte_count, width,
                                     height, content_type, is_favourite, created_at)
                 VALUES (\(photo.id.rawValue), \(user.id.rawValue), \(photo.kind.rawValue),
                         \(photo.generationID?.rawValue), \(photo.outputIndex), \(photo.sha256), \(photo.byteCount),
-                        \(photo.width), \(photo.height), \(photo.contentType), \(photo.isFavourite),
-                        \(Self.microseconds(photo.createdAt)))
-                """, logger: logger)
+                        \(photo.width), \(photo.height), \(photo.contentType), \(photo.isFavourite), \(photo.createdAt))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+                """, logger: logger
+            ).collect()
+            guard inserted.isEmpty else { return }
+            // The id is taken: adding the identical row again does nothing; anything else (including a row
+            // of another user, which is not even visible here) is a duplicate id.
+            let existing = try await connection.query(
+                "SELECT * FROM photos WHERE id = \(photo.id.rawValue)", logger: logger
+            ).collect().first.map(PostgresRows.photo)
+            guard existing == photo else { throw SelfieModelKitError.duplicateStoreID("photo") }
         }
     }
 
@@ -28,7 +35,7 @@ extension PostgresSelfieModelStore: PhotoStore {
             try await connection.query(
                 """
                 SELECT * FROM photos WHERE user_id = \(user.id.rawValue) AND kind = \(kind.rawValue)
-                 ORDER BY created_at, id
+                 ORDER BY created_at, seq
                 """, logger: logger
             ).collect().map(PostgresRows.photo)
         }

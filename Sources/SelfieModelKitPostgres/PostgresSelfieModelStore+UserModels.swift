@@ -14,12 +14,7 @@ extension PostgresSelfieModelStore: UserModelStore {
     public func recordTrainingIntent(_ intent: NewTrainingAttempt, for user: AuthenticatedUser) async throws
         -> TrainingAttempt
     {
-        guard intent.modelID == ReplicateModelID.selfieModel(for: user.id, owner: intent.modelID.owner) else {
-            throw SelfieModelKitError(
-                .modelOwnershipMismatch, rule: "training.model-derived",
-                userMessage: "A training can only write to your own model.",
-                detail: "\(intent.modelID) is not derived from user \(user.id)")
-        }
+        try intent.requireOwned(by: user.id)
         let now = self.now
         return try await withUser(user) { connection in
             let existing = try await connection.query(
@@ -27,6 +22,8 @@ extension PostgresSelfieModelStore: UserModelStore {
             ).collect().first.map(PostgresRows.trainingAttempt)
             if let existing { return existing }
             try await registerUser(user, on: connection)
+            // UserModelRecord.initial / prepareForTraining: a record without a version goes back to pending,
+            // a completed one keeps serving; progress and the last failure are cleared.
             try await connection.query(
                 """
                 INSERT INTO user_models (user_id, replicate_model_id, trigger_word, training_status, created_at,
@@ -34,9 +31,10 @@ extension PostgresSelfieModelStore: UserModelStore {
                 VALUES (\(user.id.rawValue), \(intent.modelID.description), \(TriggerWord(for: user.id).rawValue),
                         'pending', \(now), \(now))
                 ON CONFLICT (user_id) DO UPDATE
-                   SET training_status = 'pending', training_progress = NULL, failure_provider_error = NULL,
-                       failure_user_message = NULL, updated_at = EXCLUDED.updated_at
-                 WHERE user_models.training_status IN ('failed', 'canceled')
+                   SET training_status = CASE WHEN user_models.training_status = 'completed' THEN 'completed'
+                                              ELSE 'pending' END,
+                       training_progress = NULL, failure_provider_error = NULL, failure_user_message = NULL,
+                       updated_at = EXCLUDED.updated_at
                 """, logger: logger)
             let rows = try await connection.query(
                 """
@@ -47,7 +45,7 @@ extension PostgresSelfieModelStore: UserModelStore {
                 RETURNING *
                 """, logger: logger
             ).collect()
-            guard let row = rows.first else { throw PostgresErrors.storage("postgres.insert", detail: "no row") }
+            guard let row = rows.first else { throw SelfieModelKitError.storageFailure("insert returned no row") }
             return try PostgresRows.trainingAttempt(row)
         }
     }
@@ -56,12 +54,22 @@ extension PostgresSelfieModelStore: UserModelStore {
         _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID,
         for user: AuthenticatedUser
     ) async throws -> TransitionOutcome<TrainingAttempt> {
-        let rows = try await single(
-            """
-            SELECT r.outcome, (r.attempt).* FROM selfie_attach_training_id(
-                \(user.id.rawValue), \(attempt.rawValue), \(trainingID.rawValue), \(inputImagesURL), \(now)) AS r
-            """)
-        return try Self.trainingOutcome(rows)
+        try await resolveTransition(
+            kind: Self.attemptKind, expected: .recorded, current: \.status,
+            run: {
+                try await single(
+                    """
+                    SELECT r.outcome, (r.attempt).* FROM selfie_attach_training_id(
+                        \(user.id.rawValue), \(attempt.rawValue), \(trainingID.rawValue), \(inputImagesURL),
+                        \(now)) AS r
+                    """)
+            },
+            decode: PostgresRows.trainingAttempt,
+            decide: { record in
+                try Self.attachDecision(
+                    attached: record.trainingID?.rawValue, requested: trainingID.rawValue, status: record.status,
+                    kind: Self.attemptKind)
+            })
     }
 
     public func trainingAttempts(for user: AuthenticatedUser) async throws -> [TrainingAttempt] {
@@ -69,7 +77,7 @@ extension PostgresSelfieModelStore: UserModelStore {
             try await connection.query(
                 """
                 SELECT * FROM training_attempts WHERE user_id = \(user.id.rawValue)
-                 ORDER BY created_at DESC, id DESC
+                 ORDER BY created_at DESC, seq DESC
                 """, logger: logger
             ).collect().map(PostgresRows.trainingAttempt)
         }
@@ -78,14 +86,7 @@ extension PostgresSelfieModelStore: UserModelStore {
     public func updateTrainingAttempt(
         _ attempt: TrainingAttemptID, _ update: JobUpdate, for user: AuthenticatedUser
     ) async throws -> TransitionOutcome<TrainingAttempt> {
-        try Self.requireLegal(update)
-        let rows = try await single(
-            """
-            SELECT r.outcome, (r.attempt).* FROM selfie_transition_training_attempt(
-                \(user.id.rawValue), \(attempt.rawValue), \(update.expected.rawValue), \(update.next.rawValue),
-                \(update.progress), \(update.failure?.providerError), \(update.failure?.userMessage), \(now)) AS r
-            """)
-        return try Self.trainingOutcome(rows)
+        try await transitionAttempt(attempt, update, user: user)
     }
 
     public func systemTrainingAttempt(trainingID: TrainingID) async throws -> TrainingAttempt? {
@@ -96,36 +97,44 @@ extension PostgresSelfieModelStore: UserModelStore {
     public func systemUpdateTrainingAttempt(_ attempt: TrainingAttemptID, _ update: JobUpdate) async throws
         -> TransitionOutcome<TrainingAttempt>
     {
-        try Self.requireLegal(update)
-        let rows = try await single(
-            """
-            SELECT r.outcome, (r.attempt).* FROM selfie_system_transition_training_attempt(
-                \(attempt.rawValue), \(update.expected.rawValue), \(update.next.rawValue), \(update.progress),
-                \(update.failure?.providerError), \(update.failure?.userMessage), \(now)) AS r
-            """)
-        return try Self.trainingOutcome(rows)
+        try await transitionAttempt(attempt, update, user: nil)
     }
 
     public func systemCompleteTraining(
         _ attempt: TrainingAttemptID, expected: JobStatus, version: ModelVersionID, versionSchemaJSON: String?
     ) async throws -> TransitionOutcome<TrainingAttempt> {
-        try Self.requireLegal(JobUpdate(from: expected, to: .succeeded))
-        let rows = try await single(
-            """
-            SELECT r.outcome, (r.attempt).* FROM selfie_system_complete_training(
-                \(attempt.rawValue), \(expected.rawValue), \(version.rawValue), \(versionSchemaJSON)::json,
-                \(now)) AS r
-            """)
-        return try Self.trainingOutcome(rows)
+        let update = JobUpdate(from: expected, to: .succeeded)
+        let legalExpected = update.isLegal ? expected.rawValue : nil
+        return try await resolveTransition(
+            kind: Self.attemptKind, expected: expected, current: \.status,
+            run: {
+                try await single(
+                    """
+                    SELECT r.outcome, (r.attempt).* FROM selfie_system_complete_training(
+                        \(attempt.rawValue), \(legalExpected), \(version.rawValue), \(versionSchemaJSON)::json,
+                        \(now)) AS r
+                    """)
+            },
+            decode: PostgresRows.trainingAttempt,
+            decide: { record in
+                if record.status == .succeeded {
+                    guard record.outputVersionID == version else {
+                        throw SelfieModelKitError.replicateIDConflict(kind: Self.attemptKind)
+                    }
+                    return .alreadyApplied
+                }
+                return try update.decision(current: record.status, kind: Self.attemptKind)
+            })
     }
 
     public func systemClaimInFlightTrainings(lease: Lease, limit: Int) async throws -> [TrainingAttempt] {
+        guard limit > 0 else { return [] }
         let (now, until) = leaseWindow(lease)
         return try await single(
             """
             SELECT * FROM selfie_system_claim_training_attempts(
-                \(lease.holder), \(now), \(until), \(Int32(clamping: max(0, limit))))
-            ORDER BY created_at, id
+                \(lease.holder), \(now), \(until), \(Int32(clamping: limit)))
+            ORDER BY created_at, seq
             """
         ).map(PostgresRows.trainingAttempt)
     }
@@ -134,32 +143,9 @@ extension PostgresSelfieModelStore: UserModelStore {
         _ = try await single("SELECT selfie_system_release_training_lease(\(attempt.rawValue), \(holder))")
     }
 
-    static func trainingOutcome(_ rows: [PostgresRow]) throws -> TransitionOutcome<TrainingAttempt> {
-        guard let row = rows.first else { throw notFound("training") }
-        return try PostgresRows.outcome(row, record: PostgresRows.trainingAttempt(row))
-    }
-
-    /// Refuses transitions the core's state machine forbids, before touching the database. A non-terminal
-    /// status "moving" to itself is allowed: it updates progress only.
-    static func requireLegal(_ update: JobUpdate) throws {
-        let progressOnly = update.expected == update.next && !update.expected.isTerminal
-        guard update.expected.canMove(to: update.next) || progressOnly else {
-            throw SelfieModelKitError(
-                .transitionConflict, rule: "transition.illegal",
-                userMessage: "That change is not possible for this job.",
-                detail: "\(update.expected) → \(update.next) is not a legal transition")
-        }
-    }
-
-    static func notFound(_ what: String) -> SelfieModelKitError {
-        SelfieModelKitError(
-            .notFound, rule: "\(what).not-found", userMessage: "That \(what) does not exist.")
-    }
-
     func leaseWindow(_ lease: Lease) -> (now: Date, until: Date) {
         let now = self.now
         let (seconds, attoseconds) = lease.duration.components
-        let duration = Double(seconds) + Double(attoseconds) / 1e18
-        return (now, now.addingTimeInterval(duration))
+        return (now, now.addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18))
     }
 }

@@ -119,7 +119,7 @@ public final class PostgresSelfieModelStore: Sendable {
             ).collect()
         }
         guard let row = rows.first else {
-            throw PostgresErrors.storage("postgres.role-unknown", detail: "current_user not found in pg_roles")
+            throw SelfieModelKitError.storageFailure("current_user not found in pg_roles")
         }
         let (role, isSuperuser, bypassesRLS, inheritsSystem, database) = try row.decode(
             (String, Bool, Bool, Bool, String).self)

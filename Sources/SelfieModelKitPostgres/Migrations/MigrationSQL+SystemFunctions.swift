@@ -63,8 +63,9 @@ extension MigrationSQL {
                 v_row training_attempts;
             BEGIN
                 UPDATE training_attempts AS t
-                   SET status = 'succeeded', output_version_id = p_version, updated_at = p_now, completed_at = p_now
-                 WHERE t.id = p_id AND t.status = p_expected
+                   SET status = 'succeeded', output_version_id = p_version, progress = 1, updated_at = p_now,
+                       completed_at = p_now
+                 WHERE t.id = p_id AND t.status = p_expected AND p_expected <> 'succeeded'
                 RETURNING t.* INTO v_row;
                 IF FOUND THEN
                     UPDATE user_models AS m
@@ -78,8 +79,7 @@ extension MigrationSQL {
                 END IF;
                 SELECT * INTO v_row FROM training_attempts AS t WHERE t.id = p_id;
                 IF FOUND THEN
-                    RETURN QUERY SELECT CASE WHEN v_row.status = 'succeeded' AND v_row.output_version_id = p_version
-                                             THEN 'already' ELSE 'conflict' END, v_row;
+                    RETURN QUERY SELECT 'current'::text, v_row;
                 END IF;
             END
             $fn$
@@ -115,13 +115,14 @@ extension MigrationSQL {
                 v_row generations;
             BEGIN
                 UPDATE generations AS g
-                   SET status = 'succeeded', updated_at = p_now, completed_at = p_now
-                 WHERE g.id = p_id AND g.status = p_expected
+                   SET status = 'succeeded', updated_at = p_now, completed_at = COALESCE(g.completed_at, p_now)
+                 WHERE g.id = p_id AND g.status = p_expected AND p_expected <> 'succeeded'
                 RETURNING g.* INTO v_row;
                 IF FOUND THEN
-                    IF EXISTS (SELECT 1 FROM json_to_recordset(p_photos) AS x(user_id text)
-                                WHERE x.user_id IS DISTINCT FROM v_row.user_id) THEN
-                        RAISE EXCEPTION 'the photos of generation % must belong to its user', p_id
+                    IF EXISTS (SELECT 1 FROM json_to_recordset(p_photos) AS x(user_id text, kind text, generation_id uuid)
+                                WHERE x.user_id IS DISTINCT FROM v_row.user_id OR x.kind IS DISTINCT FROM 'generated'
+                                   OR x.generation_id IS DISTINCT FROM v_row.id) THEN
+                        RAISE EXCEPTION 'the outputs of generation % must be generated photos of its user', p_id
                             USING ERRCODE = '\(Self.photoOwnerMismatchState)';
                     END IF;
                     INSERT INTO photos (id, user_id, kind, generation_id, output_index, sha256, byte_count, width,
@@ -129,16 +130,17 @@ extension MigrationSQL {
                     SELECT x.id, v_row.user_id, x.kind, v_row.id, x.output_index, x.sha256, x.byte_count, x.width,
                            x.height, x.content_type, x.is_favourite,
                            timestamptz 'epoch' + x.created_us * interval '1 microsecond'
-                      FROM json_to_recordset(p_photos) AS x(
-                           id uuid, user_id text, kind text, output_index integer, sha256 text, byte_count bigint,
-                           width integer, height integer, content_type text, is_favourite boolean, created_us bigint);
+                      FROM ROWS FROM (json_to_recordset(p_photos) AS (
+                           id uuid, kind text, output_index integer, sha256 text, byte_count bigint, width integer,
+                           height integer, content_type text, is_favourite boolean, created_us bigint))
+                           WITH ORDINALITY AS x
+                     ORDER BY x.ordinality;
                     RETURN QUERY SELECT 'applied'::text, v_row;
                     RETURN;
                 END IF;
                 SELECT * INTO v_row FROM generations AS g WHERE g.id = p_id;
                 IF FOUND THEN
-                    RETURN QUERY SELECT CASE WHEN v_row.status = 'succeeded' THEN 'already' ELSE 'conflict' END,
-                                        v_row;
+                    RETURN QUERY SELECT 'current'::text, v_row;
                 END IF;
             END
             $fn$
@@ -163,7 +165,7 @@ extension MigrationSQL {
                    SELECT c.id FROM \(table) AS c
                     WHERE c.status IN (\(Self.activeJobStatuses))
                       AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= p_now OR c.lease_holder = p_holder)
-                    ORDER BY c.created_at, c.id
+                    ORDER BY c.created_at, c.seq
                     LIMIT p_limit
                       FOR UPDATE SKIP LOCKED)
             RETURNING t.*

@@ -70,6 +70,7 @@ extension MigrationSQL {
             """
             CREATE TABLE IF NOT EXISTS training_attempts (
                 id uuid PRIMARY KEY,
+                seq bigint GENERATED ALWAYS AS IDENTITY,
                 user_id text NOT NULL,
                 training_id text,
                 status text NOT NULL,
@@ -102,7 +103,7 @@ extension MigrationSQL {
             """,
             """
             CREATE INDEX IF NOT EXISTS training_attempts_user_created
-                ON training_attempts (user_id, created_at DESC)
+                ON training_attempts (user_id, created_at DESC, seq DESC)
             """,
         ]
     }
@@ -113,6 +114,7 @@ extension MigrationSQL {
             """
             CREATE TABLE IF NOT EXISTS generations (
                 id uuid PRIMARY KEY,
+                seq bigint GENERATED ALWAYS AS IDENTITY,
                 user_id text NOT NULL,
                 source text NOT NULL,
                 look_id text,
@@ -137,11 +139,12 @@ extension MigrationSQL {
             )
             """,
             """
-            CREATE INDEX IF NOT EXISTS generations_user_created ON generations (user_id, created_at DESC)
+            CREATE INDEX IF NOT EXISTS generations_user_created ON generations (user_id, created_at DESC, seq DESC)
             """,
             """
             CREATE TABLE IF NOT EXISTS photos (
                 id uuid PRIMARY KEY,
+                seq bigint GENERATED ALWAYS AS IDENTITY,
                 user_id text NOT NULL,
                 kind text NOT NULL,
                 generation_id uuid,
@@ -163,7 +166,7 @@ extension MigrationSQL {
             )
             """,
             """
-            CREATE INDEX IF NOT EXISTS photos_user_kind_created ON photos (user_id, kind, created_at)
+            CREATE INDEX IF NOT EXISTS photos_user_kind_created ON photos (user_id, kind, created_at, seq)
             """,
         ]
     }
@@ -200,7 +203,7 @@ extension MigrationSQL {
                 """,
                 """
                 CREATE INDEX IF NOT EXISTS \(table)_in_flight
-                    ON \(table) (created_at) WHERE status IN (\(Self.activeJobStatuses))
+                    ON \(table) (created_at, seq) WHERE status IN (\(Self.activeJobStatuses))
                 """,
             ]
         }
