@@ -109,7 +109,9 @@ extension PostgresSelfieModelStore: GenerationStore {
             .first.map(PostgresRows.generation)
     }
 
-    public func systemUpdateGeneration(_ id: GenerationID, _ update: JobUpdate) async throws
+    public func systemUpdateGeneration(
+        _ id: GenerationID, _ update: JobUpdate
+    ) async throws
         -> TransitionOutcome<GenerationRecord>
     {
         try await transitionGeneration(id, update, user: nil)

@@ -49,7 +49,9 @@ extension PostgresSelfieModelStore: PhotoStore {
         }
     }
 
-    public func setFavourite(_ id: PhotoID, _ isFavourite: Bool, for user: AuthenticatedUser) async throws
+    public func setFavourite(
+        _ id: PhotoID, _ isFavourite: Bool, for user: AuthenticatedUser
+    ) async throws
         -> PhotoRecord?
     {
         try await withUser(user) { connection in

@@ -11,7 +11,9 @@ extension PostgresSelfieModelStore: UserModelStore {
         }
     }
 
-    public func recordTrainingIntent(_ intent: NewTrainingAttempt, for user: AuthenticatedUser) async throws
+    public func recordTrainingIntent(
+        _ intent: NewTrainingAttempt, for user: AuthenticatedUser
+    ) async throws
         -> TrainingAttempt
     {
         try intent.requireOwned(by: user.id)
@@ -94,7 +96,9 @@ extension PostgresSelfieModelStore: UserModelStore {
             .first.map(PostgresRows.trainingAttempt)
     }
 
-    public func systemUpdateTrainingAttempt(_ attempt: TrainingAttemptID, _ update: JobUpdate) async throws
+    public func systemUpdateTrainingAttempt(
+        _ attempt: TrainingAttemptID, _ update: JobUpdate
+    ) async throws
         -> TransitionOutcome<TrainingAttempt>
     {
         try await transitionAttempt(attempt, update, user: nil)

@@ -132,7 +132,9 @@ public final class PostgresSelfieModelStore: Sendable {
         }
     }
 
-    static func unsafeRoleError(role: String, reasons: [String], database: String, system: String)
+    static func unsafeRoleError(
+        role: String, reasons: [String], database: String, system: String
+    )
         -> SelfieModelKitError
     {
         SelfieModelKitError(

@@ -65,7 +65,8 @@ public struct SQLTableName: Sendable, Hashable, CustomStringConvertible {
         switch parts.count {
         case 1: self.init(table: try SQLIdentifier(parts[0]))
         case 2: self.init(schema: try SQLIdentifier(parts[0]), table: try SQLIdentifier(parts[1]))
-        default: _ = try SQLIdentifier(string)
+        default:
+            _ = try SQLIdentifier(string)
             preconditionFailure("unreachable: an identifier with dots never validates")
         }
     }

@@ -53,7 +53,9 @@ public actor PostgresTestServer {
     /// The role is `NOINHERIT` and a member of `systemRole` (created when missing), the NOLOGIN role that owns
     /// the store's SECURITY DEFINER functions: members may hand objects to it, but do not get its
     /// privileges or its row-level-security policies.
-    public func makeDatabase(prefix: String, systemRole: String = "selfie_model_system") async throws
+    public func makeDatabase(
+        prefix: String, systemRole: String = "selfie_model_system"
+    ) async throws
         -> TestDatabase
     {
         databaseCount += 1

@@ -43,8 +43,10 @@ enum ThrowawayPostgres {
         let pgCtl = bin.appendingPathComponent("pg_ctl").path
         try run(
             pgCtl,
-            ["-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60",
-             "-o", options.joined(separator: " "), "start"],
+            [
+                "-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60",
+                "-o", options.joined(separator: " "), "start",
+            ],
             asPostgres: asRoot)
         let stopCommand = stopScript(pgCtl: pgCtl, data: data, folder: folder.path, asRoot: asRoot)
         startWatchdog(stopCommand: stopCommand)
@@ -91,7 +93,8 @@ enum ThrowawayPostgres {
     /// This uses `posix_spawn` and `waitpid` rather than Foundation's `Process`: `pg_ctl start` leaves the
     /// server running with descriptors inherited from it, and `Process` would wait for those to close.
     static func run(_ executable: String, _ arguments: [String], asPostgres: Bool = false) throws {
-        let outputPath = NSTemporaryDirectory() + "selfie-pg-command-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
+        let outputPath =
+            NSTemporaryDirectory() + "selfie-pg-command-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let command = asPostgres ? "/usr/sbin/runuser" : executable
         let commandArguments = asPostgres ? ["-u", "postgres", "--", executable] + arguments : arguments

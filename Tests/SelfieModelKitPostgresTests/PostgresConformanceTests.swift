@@ -1,4 +1,3 @@
-import Synchronization
 import Foundation
 import PostgresNIO
 import PostgresTestServer
@@ -40,8 +39,10 @@ struct PostgresConformanceTests {
 
 /// Clients whose `run()` tasks live until the test ends; the suite creates stores from inside its checks,
 /// so their clients cannot be scoped by a closure.
-final class RunningClients: Sendable {
-    private let tasks = Mutex<[Task<Void, Never>]>([])
+final class RunningClients: @unchecked Sendable {
+    // `@unchecked`: `tasks` is only touched under `lock`.
+    private let lock = NSLock()
+    private var tasks: [Task<Void, Never>] = []
 
     /// A running client for `configuration`, with a connection limit that leaves room for parallel tests.
     func start(_ configuration: PostgresClient.Configuration) -> PostgresClient {
@@ -49,12 +50,12 @@ final class RunningClients: Sendable {
         configuration.options.maximumConnections = 8
         let client = PostgresClient(configuration: configuration)
         let task = Task { await client.run() }
-        tasks.withLock { $0.append(task) }
+        lock.withLock { tasks.append(task) }
         return client
     }
 
     /// Stops every client (cancelling `run()` closes its connections).
     func shutDown() {
-        for task in tasks.withLock({ $0 }) { task.cancel() }
+        for task in lock.withLock({ tasks }) { task.cancel() }
     }
 }

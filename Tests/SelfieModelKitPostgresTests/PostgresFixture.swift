@@ -26,7 +26,9 @@ struct PostgresFixture: Sendable {
     }
 
     /// Runs `body` over a superuser connection to the same database (setup and inspection only).
-    func asSuperuser<Result: Sendable>(_ body: @Sendable (PostgresClient) async throws -> Result) async throws
+    func asSuperuser<Result: Sendable>(
+        _ body: @Sendable (PostgresClient) async throws -> Result
+    ) async throws
         -> Result
     {
         try await withClient(database.superuserConfiguration, body)
@@ -43,7 +45,9 @@ enum Sample {
     static let version = try! ModelVersionID(String(repeating: "ab", count: 32))
     static let otherVersion = try! ModelVersionID(String(repeating: "cd", count: 32))
 
-    static func trainingIntent(for user: AuthenticatedUser, id: TrainingAttemptID = TrainingAttemptID())
+    static func trainingIntent(
+        for user: AuthenticatedUser, id: TrainingAttemptID = TrainingAttemptID()
+    )
         -> NewTrainingAttempt
     {
         NewTrainingAttempt(

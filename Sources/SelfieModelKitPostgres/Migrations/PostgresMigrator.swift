@@ -46,9 +46,10 @@ public struct PostgresMigrator: Sendable {
     public func appliedVersions() async throws -> [Int] {
         try await PostgresErrors.mapping {
             try await client.withConnection { connection in
-                let exists = try await connection.query(
-                    "SELECT to_regclass(\(Self.migrationsTable)) IS NOT NULL", logger: configuration.logger
-                ).collect().first?.decode(Bool.self) ?? false
+                let exists =
+                    try await connection.query(
+                        "SELECT to_regclass(\(Self.migrationsTable)) IS NOT NULL", logger: configuration.logger
+                    ).collect().first?.decode(Bool.self) ?? false
                 guard exists else { return [] }
                 var versions: [Int] = []
                 let rows = try await connection.query(
