@@ -55,8 +55,12 @@ public struct WebhookVerifier: Sendable {
     }
 
     /// Verifies a delivery given the request's header fields and raw body.
-    /// - Parameter kind: what the body holds, when the host knows it from the webhook URL; otherwise
-    ///   ``WebhookEvent/init(decoding:as:)`` tells from the body.
+    /// - Parameters:
+    ///   - headers: the request's header fields; `webhook-id`, `webhook-timestamp` and
+    ///     `webhook-signature` are read.
+    ///   - body: the raw body, exactly as received.
+    ///   - kind: what the body holds, when the host knows it from the webhook URL; otherwise
+    ///     ``WebhookEvent/init(decoding:as:)`` tells from the body.
     /// - Throws: ``ReplicateError`` (`.webhookMissingHeader`, `.webhookTimestamp`, `.webhookSignature`,
     ///   `.decoding`) or the receipt store's error. Answer 4xx for the first three, so a forger learns
     ///   nothing and Replicate stops retrying a delivery that can never verify.
