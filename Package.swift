@@ -93,8 +93,10 @@ let package = Package(
             dependencies: [
                 "SelfieModelKitServices",
                 "SelfieModelKitSQLite",
+                "SelfieModelKitPostgres",
                 "SelfieModelKitTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -252,7 +254,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfieStudioDemoTests",
-            dependencies: ["selfie-studio", "SelfieModelKitValidation"]
+            dependencies: [
+                "selfie-studio", "selfie-sim", "SelfieModelKitValidation", "PostgresTestServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "SelfieModelKitCompileFailTests",
