@@ -21,6 +21,8 @@ extension MigrationSQL {
                             USING HINT = format(
                                 'As a superuser run: CREATE ROLE %I NOLOGIN; GRANT %I TO %I; ALTER ROLE %I NOINHERIT;',
                                 \(systemLiteral), \(systemLiteral), current_user, current_user);
+                    WHEN duplicate_object OR unique_violation THEN
+                        NULL;  -- created meanwhile by a migration of another database in the cluster
                     END;
                 END IF;
                 IF NOT pg_has_role(current_user, \(systemLiteral), 'MEMBER') THEN
