@@ -1,4 +1,3 @@
-import PostgresNIO
 import SelfieModelKit
 
 /// A validated SQL identifier (a table, column or role name), safe to place in SQL text.
@@ -78,16 +77,4 @@ public struct SQLTableName: Sendable, Hashable, CustomStringConvertible {
     var schemaForLookup: SQLIdentifier { schema ?? "public" }
 
     public var description: String { schema.map { "\($0.name).\(table.name)" } ?? table.name }
-}
-
-extension PostgresQuery.StringInterpolation {
-    /// Writes a validated identifier, double-quoted, into the SQL text.
-    mutating func appendInterpolation(identifier: SQLIdentifier) {
-        appendInterpolation(unescaped: identifier.quoted)
-    }
-
-    /// Writes a validated table name, double-quoted, into the SQL text.
-    mutating func appendInterpolation(table: SQLTableName) {
-        appendInterpolation(unescaped: table.quoted)
-    }
 }

@@ -49,6 +49,19 @@ extension MigrationSQL {
                 "CREATE POLICY \(table)_system ON \(table) TO \(system) USING (true) WITH CHECK (true)",
             ]
         }
+        if managedUsers {
+            // The library's own users table: each user sees only their own row (hosts guard their own table).
+            let own = "\(usersKey) = NULLIF(current_setting('app.user_id', true), '')"
+            statements += [
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON \(users) TO \(system)",
+                "ALTER TABLE \(users) ENABLE ROW LEVEL SECURITY",
+                "ALTER TABLE \(users) FORCE ROW LEVEL SECURITY",
+                "DROP POLICY IF EXISTS users_system ON \(users)",
+                "CREATE POLICY users_system ON \(users) TO \(system) USING (true) WITH CHECK (true)",
+                "DROP POLICY IF EXISTS users_owner ON \(users)",
+                "CREATE POLICY users_owner ON \(users) USING (\(own)) WITH CHECK (\(own))",
+            ]
+        }
         for table in Self.userOwnedTables {
             statements += [
                 "DROP POLICY IF EXISTS \(table)_owner ON \(table)",
