@@ -1,4 +1,3 @@
-import PostgresNIO
 import SelfieModelKit
 
 /// A validated SQL identifier (a table, column or role name), safe to place in SQL text.
@@ -6,6 +5,10 @@ import SelfieModelKit
 /// Values are bound as parameters; identifiers cannot be, so the few configurable names (the host's users
 /// table and key, the system and runtime roles) are validated here: 1 to 63 bytes of lowercase ASCII letters,
 /// digits and `_`, starting with a letter or `_`. They are always written double-quoted.
+///
+/// A string literal (`"users"`, or `SQLIdentifier("users")`, which Swift treats as a literal) is checked when
+/// it is used and traps if invalid; validate names that come from configuration with the throwing
+/// ``init(_:)`` on a `String` value.
 public struct SQLIdentifier: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The identifier as PostgreSQL stores it.
     public let name: String
@@ -78,16 +81,4 @@ public struct SQLTableName: Sendable, Hashable, CustomStringConvertible {
     var schemaForLookup: SQLIdentifier { schema ?? "public" }
 
     public var description: String { schema.map { "\($0.name).\(table.name)" } ?? table.name }
-}
-
-extension PostgresQuery.StringInterpolation {
-    /// Writes a validated identifier, double-quoted, into the SQL text.
-    mutating func appendInterpolation(identifier: SQLIdentifier) {
-        appendInterpolation(unescaped: identifier.quoted)
-    }
-
-    /// Writes a validated table name, double-quoted, into the SQL text.
-    mutating func appendInterpolation(table: SQLTableName) {
-        appendInterpolation(unescaped: table.quoted)
-    }
 }

@@ -76,6 +76,8 @@ public actor PostgresTestServer {
                           IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(systemRole)') THEN
                             CREATE ROLE \(systemRole) NOLOGIN NOSUPERUSER NOBYPASSRLS;
                           END IF;
+                        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                          NULL;  -- created meanwhile for another suite's database
                         END $$
                         """))
             try await client.query(PostgresQuery(unsafeSQL: "GRANT \(systemRole) TO \(owner)"))

@@ -9,7 +9,7 @@ import Testing
 /// non-superuser) sees only the rows of the user named by `app.user_id`, and nothing without it.
 @Suite("PostgreSQL row-level security")
 struct RowLevelSecurityTests {
-    static let tables = ["user_models", "training_attempts", "generations", "photos", "webhook_receipts"]
+    static let tables = ["users", "user_models", "training_attempts", "generations", "photos", "webhook_receipts"]
 
     /// Gives users a1 and b1 a model, an attempt, a generation, a photo each, and records a webhook.
     static func seed(_ store: PostgresSelfieModelStore) async throws {
@@ -45,7 +45,8 @@ struct RowLevelSecurityTests {
             let counts = try await Self.counts(client, setting: "SELECT set_config('app.user_id', 'a1', true)")
             #expect(
                 counts == [
-                    "user_models": 1, "training_attempts": 1, "generations": 1, "photos": 1, "webhook_receipts": 0,
+                    "users": 1, "user_models": 1, "training_attempts": 1, "generations": 1, "photos": 1,
+                    "webhook_receipts": 0,
                 ])
             try await client.withTransaction(logger: Logger(label: "test")) { connection in
                 let logger = Logger(label: "test")
@@ -122,13 +123,14 @@ struct RowLevelSecurityTests {
                        || (pg_get_userbyid(c.relowner) = current_user)
                   FROM pg_class c
                  WHERE c.relnamespace = 'public'::regnamespace
-                   AND c.relname IN ('user_models', 'training_attempts', 'generations', 'photos', 'webhook_receipts')
+                   AND c.relname IN (
+                       'users', 'user_models', 'training_attempts', 'generations', 'photos', 'webhook_receipts')
                  ORDER BY c.relname
                 """)
             #expect(
                 flags == [
                     "generations true true true", "photos true true true", "training_attempts true true true",
-                    "user_models true true true", "webhook_receipts true true true",
+                    "user_models true true true", "users true true true", "webhook_receipts true true true",
                 ])
             let role = try await fixture.client.strings(
                 "SELECT rolsuper || ' ' || rolbypassrls FROM pg_roles WHERE rolname = current_user")

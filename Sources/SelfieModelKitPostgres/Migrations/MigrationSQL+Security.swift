@@ -21,6 +21,8 @@ extension MigrationSQL {
                             USING HINT = format(
                                 'As a superuser run: CREATE ROLE %I NOLOGIN; GRANT %I TO %I; ALTER ROLE %I NOINHERIT;',
                                 \(systemLiteral), \(systemLiteral), current_user, current_user);
+                    WHEN duplicate_object OR unique_violation THEN
+                        NULL;  -- created meanwhile by a migration of another database in the cluster
                     END;
                 END IF;
                 IF NOT pg_has_role(current_user, \(systemLiteral), 'MEMBER') THEN
@@ -45,6 +47,19 @@ extension MigrationSQL {
                 "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
                 "DROP POLICY IF EXISTS \(table)_system ON \(table)",
                 "CREATE POLICY \(table)_system ON \(table) TO \(system) USING (true) WITH CHECK (true)",
+            ]
+        }
+        if managedUsers {
+            // The library's own users table: each user sees only their own row (hosts guard their own table).
+            let own = "\(usersKey) = NULLIF(current_setting('app.user_id', true), '')"
+            statements += [
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON \(users) TO \(system)",
+                "ALTER TABLE \(users) ENABLE ROW LEVEL SECURITY",
+                "ALTER TABLE \(users) FORCE ROW LEVEL SECURITY",
+                "DROP POLICY IF EXISTS users_system ON \(users)",
+                "CREATE POLICY users_system ON \(users) TO \(system) USING (true) WITH CHECK (true)",
+                "DROP POLICY IF EXISTS users_owner ON \(users)",
+                "CREATE POLICY users_owner ON \(users) USING (\(own)) WITH CHECK (\(own))",
             ]
         }
         for table in Self.userOwnedTables {

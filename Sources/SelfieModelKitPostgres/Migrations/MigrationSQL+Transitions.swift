@@ -11,32 +11,32 @@ extension MigrationSQL {
     /// caller derives `.alreadyApplied` or the exact error. No row at all means not found (or not
     /// visible, which looks the same).
     var transitionFunctions: [String] {
-        [mirrorAttempt, transitionTrainingAttempt, attachTrainingID, transitionGeneration, attachPredictionID]
+        [transitionTrainingAttempt, attachTrainingID, transitionGeneration, attachPredictionID]
     }
 
-    /// `UserModelRecord.mirror(_:at:)`: a record without a completed version follows the attempt's status;
-    /// every record reflects the attempt's progress and failure.
-    private var mirrorAttempt: String {
+    /// `UserModelRecord.mirror(_:at:)`, as a statement inside a function holding the attempt in `v_row`: a
+    /// record without a completed version follows the attempt's status; every record reflects the
+    /// attempt's progress and failure. (Inlined rather than a function of its own: it runs on every
+    /// training transition.)
+    private static let mirrorAttempt = """
+        UPDATE public.user_models AS m
+                   SET training_status = CASE
+                           WHEN m.training_status = 'completed' THEN m.training_status
+                           WHEN v_row.status = 'recorded' THEN 'pending'
+                           WHEN v_row.status IN ('starting', 'processing') THEN 'training'
+                           WHEN v_row.status IN ('failed', 'canceled') THEN v_row.status
+                           ELSE m.training_status END,
+                       training_progress = v_row.progress,
+                       failure_provider_error = v_row.failure_provider_error,
+                       failure_user_message = v_row.failure_user_message,
+                       updated_at = p_now
+                 WHERE m.user_id = v_row.user_id;
         """
-        CREATE OR REPLACE FUNCTION selfie_mirror_training_attempt(p_attempt training_attempts, p_now timestamptz)
-        RETURNS void
-        LANGUAGE sql SECURITY INVOKER SET search_path = public, pg_temp
-        AS $fn$
-            UPDATE user_models AS m
-               SET training_status = CASE
-                       WHEN m.training_status = 'completed' THEN m.training_status
-                       WHEN p_attempt.status = 'recorded' THEN 'pending'
-                       WHEN p_attempt.status IN ('starting', 'processing') THEN 'training'
-                       WHEN p_attempt.status IN ('failed', 'canceled') THEN p_attempt.status
-                       ELSE m.training_status END,
-                   training_progress = p_attempt.progress,
-                   failure_provider_error = p_attempt.failure_provider_error,
-                   failure_user_message = p_attempt.failure_user_message,
-                   updated_at = p_now
-             WHERE m.user_id = p_attempt.user_id
-        $fn$
-        """
-    }
+
+    /// The header shared by the invoker functions. They name every table with its schema instead of pinning
+    /// `search_path` (a SECURITY INVOKER function grants nothing, and a pinned path costs a configuration
+    /// change on every call); called from a system function, they run under its pinned path anyway.
+    private static let invoker = "LANGUAGE plpgsql SECURITY INVOKER"
 
     /// Applies `p_expected → p_next` when the attempt is in `p_expected` and the move changes something:
     /// a different status, or new progress on a running attempt (`p_expected = p_next`). The caller
@@ -46,16 +46,16 @@ extension MigrationSQL {
         CREATE OR REPLACE FUNCTION selfie_transition_training_attempt(
             p_user text, p_id uuid, p_expected text, p_next text, p_progress double precision,
             p_failure_provider text, p_failure_user text, p_now timestamptz)
-        RETURNS TABLE (outcome text, attempt training_attempts)
-        LANGUAGE plpgsql SECURITY INVOKER SET search_path = public, pg_temp
+        RETURNS TABLE (outcome text, attempt public.training_attempts)
+        \(Self.invoker)
         AS $fn$
         DECLARE
-            v_row training_attempts;
+            v_row public.training_attempts;
         BEGIN
             IF p_user IS NOT NULL THEN
-                PERFORM set_config('app.user_id', p_user, true);
+                PERFORM pg_catalog.set_config('app.user_id', p_user, true);
             END IF;
-            UPDATE training_attempts AS t
+            UPDATE public.training_attempts AS t
                SET status = p_next,
                    progress = COALESCE(p_progress, t.progress),
                    failure_provider_error = COALESCE(p_failure_provider, t.failure_provider_error),
@@ -69,11 +69,11 @@ extension MigrationSQL {
                         AND t.progress IS DISTINCT FROM p_progress))
             RETURNING t.* INTO v_row;
             IF FOUND THEN
-                PERFORM selfie_mirror_training_attempt(v_row, p_now);
+                \(Self.mirrorAttempt)
                 RETURN QUERY SELECT 'applied'::text, v_row;
                 RETURN;
             END IF;
-            SELECT * INTO v_row FROM training_attempts AS t
+            SELECT * INTO v_row FROM public.training_attempts AS t
              WHERE t.id = p_id AND (p_user IS NULL OR t.user_id = p_user);
             IF FOUND THEN
                 RETURN QUERY SELECT 'current'::text, v_row;
@@ -87,27 +87,27 @@ extension MigrationSQL {
         """
         CREATE OR REPLACE FUNCTION selfie_attach_training_id(
             p_user text, p_id uuid, p_training_id text, p_input_url text, p_now timestamptz)
-        RETURNS TABLE (outcome text, attempt training_attempts)
-        LANGUAGE plpgsql SECURITY INVOKER SET search_path = public, pg_temp
+        RETURNS TABLE (outcome text, attempt public.training_attempts)
+        \(Self.invoker)
         AS $fn$
         DECLARE
-            v_row training_attempts;
+            v_row public.training_attempts;
         BEGIN
             IF p_user IS NOT NULL THEN
-                PERFORM set_config('app.user_id', p_user, true);
+                PERFORM pg_catalog.set_config('app.user_id', p_user, true);
             END IF;
-            UPDATE training_attempts AS t
+            UPDATE public.training_attempts AS t
                SET training_id = p_training_id, input_images_url = p_input_url, status = 'starting',
                    updated_at = p_now
              WHERE t.id = p_id AND (p_user IS NULL OR t.user_id = p_user) AND t.status = 'recorded'
                AND t.training_id IS NULL
             RETURNING t.* INTO v_row;
             IF FOUND THEN
-                PERFORM selfie_mirror_training_attempt(v_row, p_now);
+                \(Self.mirrorAttempt)
                 RETURN QUERY SELECT 'applied'::text, v_row;
                 RETURN;
             END IF;
-            SELECT * INTO v_row FROM training_attempts AS t
+            SELECT * INTO v_row FROM public.training_attempts AS t
              WHERE t.id = p_id AND (p_user IS NULL OR t.user_id = p_user);
             IF FOUND THEN
                 RETURN QUERY SELECT 'current'::text, v_row;
@@ -124,16 +124,16 @@ extension MigrationSQL {
         CREATE OR REPLACE FUNCTION selfie_transition_generation(
             p_user text, p_id uuid, p_expected text, p_next text, p_failure_provider text, p_failure_user text,
             p_now timestamptz)
-        RETURNS TABLE (outcome text, generation generations)
-        LANGUAGE plpgsql SECURITY INVOKER SET search_path = public, pg_temp
+        RETURNS TABLE (outcome text, generation public.generations)
+        \(Self.invoker)
         AS $fn$
         DECLARE
-            v_row generations;
+            v_row public.generations;
         BEGIN
             IF p_user IS NOT NULL THEN
-                PERFORM set_config('app.user_id', p_user, true);
+                PERFORM pg_catalog.set_config('app.user_id', p_user, true);
             END IF;
-            UPDATE generations AS g
+            UPDATE public.generations AS g
                SET status = p_next,
                    failure_provider_error = COALESCE(p_failure_provider, g.failure_provider_error),
                    failure_user_message = COALESCE(p_failure_user, g.failure_user_message),
@@ -147,7 +147,7 @@ extension MigrationSQL {
                 RETURN QUERY SELECT 'applied'::text, v_row;
                 RETURN;
             END IF;
-            SELECT * INTO v_row FROM generations AS g WHERE g.id = p_id AND (p_user IS NULL OR g.user_id = p_user);
+            SELECT * INTO v_row FROM public.generations AS g WHERE g.id = p_id AND (p_user IS NULL OR g.user_id = p_user);
             IF FOUND THEN
                 RETURN QUERY SELECT 'current'::text, v_row;
             END IF;
@@ -160,16 +160,16 @@ extension MigrationSQL {
         """
         CREATE OR REPLACE FUNCTION selfie_attach_prediction_id(
             p_user text, p_id uuid, p_prediction_id text, p_now timestamptz)
-        RETURNS TABLE (outcome text, generation generations)
-        LANGUAGE plpgsql SECURITY INVOKER SET search_path = public, pg_temp
+        RETURNS TABLE (outcome text, generation public.generations)
+        \(Self.invoker)
         AS $fn$
         DECLARE
-            v_row generations;
+            v_row public.generations;
         BEGIN
             IF p_user IS NOT NULL THEN
-                PERFORM set_config('app.user_id', p_user, true);
+                PERFORM pg_catalog.set_config('app.user_id', p_user, true);
             END IF;
-            UPDATE generations AS g
+            UPDATE public.generations AS g
                SET prediction_id = p_prediction_id, status = 'starting', updated_at = p_now
              WHERE g.id = p_id AND (p_user IS NULL OR g.user_id = p_user) AND g.status = 'recorded'
                AND g.prediction_id IS NULL
@@ -178,7 +178,7 @@ extension MigrationSQL {
                 RETURN QUERY SELECT 'applied'::text, v_row;
                 RETURN;
             END IF;
-            SELECT * INTO v_row FROM generations AS g WHERE g.id = p_id AND (p_user IS NULL OR g.user_id = p_user);
+            SELECT * INTO v_row FROM public.generations AS g WHERE g.id = p_id AND (p_user IS NULL OR g.user_id = p_user);
             IF FOUND THEN
                 RETURN QUERY SELECT 'current'::text, v_row;
             END IF;
