@@ -31,7 +31,7 @@ struct ConnectionSafetyTests {
     func bypassAndInheritanceAreRefused() async throws {
         try await PostgresFixture.with("safety_bypass") { fixture in
             let owner = fixture.database.ownerRole
-            try await fixture.asSuperuser { client in
+            _ = try await fixture.asSuperuser { client in
                 try await client.query(PostgresQuery(unsafeSQL: "ALTER ROLE \(owner) BYPASSRLS"))
             }
             let bypassing = PostgresSelfieModelStore(client: fixture.client)
@@ -40,7 +40,7 @@ struct ConnectionSafetyTests {
             }
             #expect(error?.userMessage.contains("has BYPASSRLS") == true)
 
-            try await fixture.asSuperuser { client in
+            _ = try await fixture.asSuperuser { client in
                 try await client.query(PostgresQuery(unsafeSQL: "ALTER ROLE \(owner) NOBYPASSRLS INHERIT"))
             }
             try await withClient(fixture.database.ownerConfiguration) { client in

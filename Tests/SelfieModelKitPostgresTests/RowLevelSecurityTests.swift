@@ -97,7 +97,7 @@ struct RowLevelSecurityTests {
             // as '' (not NULL); that must show nothing either.
             try await fixture.client.withConnection { connection in
                 let logger = Logger(label: "test")
-                try await connection.withTransaction(logger: logger) { connection in
+                _ = try await connection.withTransaction(logger: logger) { connection in
                     try await connection.query("SELECT set_config('app.user_id', 'a1', true)", logger: logger)
                 }
                 let leftover = try await connection.query(
