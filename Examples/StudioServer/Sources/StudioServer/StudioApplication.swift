@@ -15,7 +15,7 @@ public enum StudioApplication {
             backend: backend, accountService: AccountService(accounts: backend.accounts, bcryptCost: backend.bcryptCost))
         let router = Router(context: StudioRequestContext.self)
         router.addMiddleware {
-            APIErrorMiddleware()
+            APIErrorMiddleware<StudioRequestContext>()
             SessionMiddleware(storage: sessions, configuration: SessionMiddlewareConfiguration())
             SessionUserAuthenticator(accounts: backend.accounts)
         }

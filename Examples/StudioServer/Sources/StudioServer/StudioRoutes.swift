@@ -45,7 +45,7 @@ struct StudioRoutes: Sendable {
     /// those bytes before anything parses them.
     @Sendable func webhook(_ request: Request, context: StudioRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: 1024 * 1024)
-        let result = await backend.webhooks.handle(headers: request.headers, rawBody: Data(buffer: body))
+        let result = await backend.webhooks.handle(headers: request.headers, rawBody: Data(body.readableBytesView))
         return Response(status: .init(code: result.httpStatus))
     }
 
@@ -86,7 +86,7 @@ struct StudioRoutes: Sendable {
         let body = try await request.body.collect(upTo: Self.maximumSelfieBytes)
         let name = request.uri.queryParameters["name"].map(String.init) ?? "selfie"
         let intake = try await backend.training.addSelfies(
-            [SelfieUpload(data: Data(buffer: body), fileName: name)], for: user)
+            [SelfieUpload(data: Data(body.readableBytesView), fileName: name)], for: user)
         return EditedResponse(
             status: intake.stored.isEmpty ? .unprocessableContent : .created, response: SelfieUploadResponse(intake))
     }

@@ -10,6 +10,8 @@ import Testing
 /// The whole journey of one user, then a second user who never reaches any of it.
 @Suite("Studio server")
 struct StudioFlowTests {
+    static let mayaRequest = "A confident headshot for my LinkedIn profile, modern office, soft window light. Surprise me."
+
     /// What the first user ended up with, for the second user to try to reach.
     struct FirstUsersThings {
         var user: SignedIn
@@ -59,7 +61,7 @@ struct StudioFlowTests {
         #expect(!chat.reply.isEmpty)
         let maya = try await client.send(
             .post, "/maya/generate", as: ada,
-            json: ["message": "A confident headshot for my LinkedIn profile, modern office, soft window light. Surprise me."])
+            json: ["message": Self.mayaRequest])
         #expect(maya.status == .accepted)
         let mayaGeneration = try #require(try maya.json(MayaJSON.self).generation)
 
@@ -144,7 +146,7 @@ struct StudioFlowTests {
             #expect(generate.status == .conflict)
             #expect(try generate.json(ErrorBody.self).error.code == "model-not-trained")
             let maya = try await client.send(
-                .post, "/maya/generate", as: grace, json: ["message": "A headshot in a modern office. Surprise me."])
+                .post, "/maya/generate", as: grace, json: ["message": Self.mayaRequest])
             #expect(maya.status == .conflict)
 
             // Nothing of the first user's changed.

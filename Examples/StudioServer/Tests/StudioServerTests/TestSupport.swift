@@ -11,7 +11,7 @@ import Testing
 
 /// One server for one test: the in-memory stores, the simulator on a virtual clock (time moves only when the
 /// test says so), and the minimum bcrypt cost.
-struct TestServer {
+struct TestServer: Sendable {
     let backend: StudioBackend
     let application: Application<RouterResponder<StudioRequestContext>>
 
@@ -62,7 +62,7 @@ extension TestClientProtocol {
         #expect(response.status == .created)
         let setCookie = try #require(response.headers[.setCookie])
         let cookie = try #require(setCookie.split(separator: ";").first.map(String.init))
-        let account = try JSONDecoder().decode([String: String].self, from: Data(buffer: response.body))
+        let account = try JSONDecoder().decode([String: String].self, from: Data(response.body.readableBytesView))
         return SignedIn(cookie: cookie, userID: try #require(account["userID"]))
     }
 
@@ -100,7 +100,7 @@ extension TestResponse {
     func json<T: Decodable>(_ type: T.Type = T.self) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(type, from: Data(buffer: body))
+        return try decoder.decode(type, from: Data(body.readableBytesView))
     }
 }
 

@@ -38,7 +38,8 @@ struct OfflineStudio {
             token: try APIToken(Self.token), transport: simulator, clock: schedule)
         let context = StudioContext(
             client: client, store: store, images: images, owner: try ReplicateOwner(Self.owner),
-            publicURL: URL(string: "https://portraits.example.com"), logger: Logger(label: "portrait-tests"),
+            publicURL: URL(string: "https://portraits.example.com"),
+            logger: Logger(label: "portrait-tests", factory: { _ in SwiftLogNoOpLogHandler() }),
             now: { clock.now })
         training = ModelTrainingService(context: context)
         generation = ImageGenerationService(context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: nil)

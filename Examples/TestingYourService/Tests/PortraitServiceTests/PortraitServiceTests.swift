@@ -1,6 +1,7 @@
 import Foundation
 import PortraitService
 import SelfieModelKit
+import SelfieModelKitServices
 import SelfieModelKitTesting
 import Testing
 
