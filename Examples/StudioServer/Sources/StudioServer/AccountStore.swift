@@ -81,8 +81,9 @@ public final class SQLiteAccountStore: AccountStore {
     }
 
     private func fetch(sql: String, _ value: String) async throws -> Account? {
-        let row = try await queue.read { db in try Row.fetchOne(db, sql: sql, arguments: [value]) }
-        guard let row else { return nil }
-        return Account(userID: try UserID(row[0]), email: row[1], passwordHash: row[2])
+        try await queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: [value]) else { return nil }
+            return Account(userID: try UserID(row[0]), email: row[1], passwordHash: row[2])
+        }
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdAuth
 import Logging
 import SelfieModelKitServices
+import SelfieModelKitTesting
 import ServiceLifecycle
 
 /// Builds the SSELFIE backend: the router with sessions and authentication, and, beside the HTTP server in
@@ -12,7 +13,8 @@ public enum StudioApplication {
     /// The router alone (what tests drive in process).
     public static func router(backend: StudioBackend, sessions: any PersistDriver) -> Router<StudioRequestContext> {
         let routes = StudioRoutes(
-            backend: backend, accountService: AccountService(accounts: backend.accounts, bcryptCost: backend.bcryptCost))
+            backend: backend, accountService: AccountService(accounts: backend.accounts, bcryptCost: backend.bcryptCost)
+        )
         let router = Router(context: StudioRequestContext.self)
         router.addMiddleware {
             APIErrorMiddleware<StudioRequestContext>()

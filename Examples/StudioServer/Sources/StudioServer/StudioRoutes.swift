@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdAuth
 import NIOCore
 import SelfieModelKit
 import SelfieModelKitServices
@@ -51,7 +52,9 @@ struct StudioRoutes: Sendable {
 
     // MARK: Accounts
 
-    @Sendable func signUp(_ request: Request, context: StudioRequestContext) async throws -> EditedResponse<
+    @Sendable func signUp(
+        _ request: Request, context: StudioRequestContext
+    ) async throws -> EditedResponse<
         AccountResponse
     > {
         let credentials = try await request.decode(as: Credentials.self, context: context)
@@ -75,11 +78,14 @@ struct StudioRoutes: Sendable {
     // MARK: Selfies and training
 
     @Sendable func listSelfies(_ request: Request, context: StudioRequestContext) async throws -> PhotoListResponse {
-        PhotoListResponse(photos: try await backend.training.selfies(for: try context.requireUser()).map(PhotoResponse.init))
+        PhotoListResponse(
+            photos: try await backend.training.selfies(for: try context.requireUser()).map(PhotoResponse.init))
     }
 
     /// One selfie per request: the raw image bytes as the body, `?name=` for the file name.
-    @Sendable func uploadSelfie(_ request: Request, context: StudioRequestContext) async throws -> EditedResponse<
+    @Sendable func uploadSelfie(
+        _ request: Request, context: StudioRequestContext
+    ) async throws -> EditedResponse<
         SelfieUploadResponse
     > {
         let user = try context.requireUser()
@@ -98,20 +104,26 @@ struct StudioRoutes: Sendable {
         return .noContent
     }
 
-    @Sendable func trainingStatus(_ request: Request, context: StudioRequestContext) async throws
+    @Sendable func trainingStatus(
+        _ request: Request, context: StudioRequestContext
+    ) async throws
         -> TrainingStatusResponse
     {
         TrainingStatusResponse(try await backend.training.status(for: try context.requireUser()))
     }
 
-    @Sendable func startTraining(_ request: Request, context: StudioRequestContext) async throws -> EditedResponse<
+    @Sendable func startTraining(
+        _ request: Request, context: StudioRequestContext
+    ) async throws -> EditedResponse<
         TrainingAttemptResponse
     > {
         let attempt = try await backend.training.startTraining(for: try context.requireUser())
         return EditedResponse(status: .accepted, response: TrainingAttemptResponse(attempt))
     }
 
-    @Sendable func cancelTraining(_ request: Request, context: StudioRequestContext) async throws
+    @Sendable func cancelTraining(
+        _ request: Request, context: StudioRequestContext
+    ) async throws
         -> TrainingAttemptResponse
     {
         TrainingAttemptResponse(try await backend.training.cancelTraining(for: try context.requireUser()))
@@ -126,7 +138,9 @@ struct StudioRoutes: Sendable {
             try await backend.maya.chat(user: user, message: input.message, conversation: input.conversation ?? []))
     }
 
-    @Sendable func mayaGenerate(_ request: Request, context: StudioRequestContext) async throws -> EditedResponse<
+    @Sendable func mayaGenerate(
+        _ request: Request, context: StudioRequestContext
+    ) async throws -> EditedResponse<
         MayaResponse
     > {
         let user = try context.requireUser()
@@ -142,7 +156,9 @@ struct StudioRoutes: Sendable {
         return LooksResponse(backend.generation.catalog)
     }
 
-    @Sendable func photoshootGenerate(_ request: Request, context: StudioRequestContext) async throws
+    @Sendable func photoshootGenerate(
+        _ request: Request, context: StudioRequestContext
+    ) async throws
         -> EditedResponse<GenerationResponse>
     {
         let user = try context.requireUser()

@@ -10,7 +10,8 @@ import Testing
 /// The whole journey of one user, then a second user who never reaches any of it.
 @Suite("Studio server")
 struct StudioFlowTests {
-    static let mayaRequest = "A confident headshot for my LinkedIn profile, modern office, soft window light. Surprise me."
+    static let mayaRequest =
+        "A confident headshot for my LinkedIn profile, modern office, soft window light. Surprise me."
 
     /// What the first user ended up with, for the second user to try to reach.
     struct FirstUsersThings {
@@ -48,6 +49,9 @@ struct StudioFlowTests {
         #expect(status.canGenerate)
         #expect(status.trainingStatus == "completed")
         #expect(status.modelID == "sandrasocial/\(ada.userID)-selfie-lora")
+        let deliveries = try await server.simulator.webhookAttempts()
+        #expect(deliveries.contains { $0.delivery.event == "completed" })
+        #expect(deliveries.allSatisfy { $0.outcome == .delivered(status: 200) }, "every webhook crossed the route")
 
         let looks = try await client.send(.get, "/photoshoot/looks", as: ada).json(LooksJSON.self)
         let look = try #require(looks.looks.first)
@@ -185,7 +189,10 @@ struct StudioFlowTests {
         let server = try await TestServer()
         try await server.application.test(.router) { client in
             _ = try await client.signUp("ada@example.com", password: "correct horse battery")
-            #expect(try await client.send(.post, "/auth/sign-up", json: ["email": "ADA@example.com", "password": "another one"]).status == .conflict)
+            #expect(
+                try await client.send(
+                    .post, "/auth/sign-up", json: ["email": "ADA@example.com", "password": "another one"]
+                ).status == .conflict)
             let good = try await client.send(
                 .post, "/auth/sign-in", json: ["email": "ada@example.com", "password": "correct horse battery"])
             #expect(good.status == .ok)
@@ -202,21 +209,57 @@ struct StudioFlowTests {
         }
     }
 
-    @Test("a forged webhook is refused with 401 and changes nothing", arguments: bothSetups)
+    @Test("a forged or tampered webhook is refused with 401 and changes nothing", arguments: bothSetups)
     func forgedWebhook(setup: TestingSetup) async throws {
         let server = try await TestServer()
         try await server.application.test(setup) { client in
-            var headers = HTTPFields()
-            headers[HTTPField.Name("webhook-id")!] = "msg_forged"
-            headers[HTTPField.Name("webhook-timestamp")!] = String(Int(try server.simulator.clock.now.timeIntervalSince1970))
-            headers[HTTPField.Name("webhook-signature")!] = "v1,\(Data(repeating: 7, count: 32).base64EncodedString())"
-            let body = #"{"id":"abc","status":"succeeded","output":{"version":"x"}}"#
-            let response = try await client.execute(
-                uri: "/webhooks/replicate", method: .post, headers: headers, body: ByteBuffer(string: body))
-            #expect(response.status == .unauthorized)
-            let unsigned = try await client.execute(
-                uri: "/webhooks/replicate", method: .post, body: ByteBuffer(string: body))
-            #expect(unsigned.status == .unauthorized)
+            // Keep Replicate's deliveries instead of delivering them, to replay them by hand.
+            let kept = KeptDeliveries()
+            try await server.simulator.setWebhookReceiver { delivery in
+                await kept.append(delivery)
+                return 200
+            }
+            let ada = try await client.signUp("ada@example.com")
+            for selfie in SyntheticSelfies.make(count: 12, seed: 3) {
+                _ = try await client.send(.post, "/selfies?name=\(selfie.filename)", as: ada, body: selfie.png)
+            }
+            #expect(try await client.send(.post, "/training", as: ada).status == .accepted)
+            var completed: SimulatorWebhookDelivery?
+            for _ in 0..<120 where completed == nil {
+                try await server.simulator.advance(by: 30)
+                completed = await kept.all.first { $0.event == "completed" }
+            }
+            let genuine = try #require(completed)
+
+            // The same JSON with one more space: the signature covers the raw bytes, so it is refused.
+            var tampered = genuine.body
+            tampered.append(0x20)
+            let forgedSignature = "v1,\(Data(repeating: 7, count: 32).base64EncodedString())"
+            var forgedHeaders = genuine.httpFields
+            forgedHeaders[HTTPField.Name("webhook-signature")!] = forgedSignature
+            let refusals = [
+                (genuine.httpFields, tampered), (forgedHeaders, genuine.body), (HTTPFields(), genuine.body),
+            ]
+            for (headers, body) in refusals {
+                let response = try await client.execute(
+                    uri: "/webhooks/replicate", method: .post, headers: headers, body: ByteBuffer(bytes: body))
+                #expect(response.status == .unauthorized)
+            }
+            #expect(try await !client.send(.get, "/training", as: ada).json(TrainingStatusJSON.self).canGenerate)
+
+            // The genuine delivery, byte for byte, is applied.
+            let accepted = try await client.execute(
+                uri: "/webhooks/replicate", method: .post, headers: genuine.httpFields,
+                body: ByteBuffer(bytes: genuine.body))
+            #expect(accepted.status == .ok)
+            #expect(try await client.send(.get, "/training", as: ada).json(TrainingStatusJSON.self).canGenerate)
         }
     }
+}
+
+/// Webhook deliveries a test keeps aside.
+actor KeptDeliveries {
+    private(set) var all: [SimulatorWebhookDelivery] = []
+
+    func append(_ delivery: SimulatorWebhookDelivery) { all.append(delivery) }
 }

@@ -18,7 +18,8 @@ struct TestServer: Sendable {
     init() async throws {
         backend = try await StudioBackend.make(
             environment: [:], storage: .inMemory, simulatorClock: .virtual(), simulatorTimeScale: 1, bcryptCost: 4,
-            reconcileInterval: .seconds(3600), logger: Logger(label: "studio-server-tests"))
+            reconcileInterval: .seconds(3600),
+            logger: Logger(label: "studio-server-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
         application = Application(
             router: StudioApplication.router(backend: backend, sessions: MemoryPersistDriver()))
     }
