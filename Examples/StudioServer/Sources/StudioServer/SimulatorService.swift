@@ -6,6 +6,10 @@ struct SimulatorService: Service {
     let simulator: ReplicateSimulator
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown { try await simulator.run() }
+        do {
+            try await cancelWhenGracefulShutdown { try await simulator.run() }
+        } catch is CancellationError {
+            return  // shutting down
+        }
     }
 }
