@@ -67,6 +67,11 @@ public struct StudioBackend: Sendable {
             effective["PUBLIC_URL"] = effective["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
         }
         let configuration = try Configuration(environment: effective)
+        if configuration.databaseURL != nil {
+            throw SelfieModelKitError(
+                .configuration, rule: "studio-server.database",
+                userMessage: "StudioServer keeps its records in SQLite (STUDIO_DATA); unset DATABASE_URL to run it.")
+        }
 
         var simulator: ReplicateSimulator?
         let transport: any HTTPTransport

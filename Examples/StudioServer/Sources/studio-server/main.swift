@@ -7,7 +7,9 @@ import StudioServer
 //   STUDIO_HOST / STUDIO_PORT   where to listen (127.0.0.1:8080)
 //   STUDIO_DATA                 the data folder (./.studio-server): SQLite databases and images
 //   REPLICATE_API_TOKEN         unset: the in-process Replicate simulator; set: Replicate itself
-//   PUBLIC_URL, REPLICATE_WEBHOOK_SECRET, REPLICATE_OWNER, ...  as SelfieModelKit's Configuration reads them
+//   PUBLIC_URL                  with Replicate: where its webhooks reach {PUBLIC_URL}/webhooks/replicate;
+//                               unset, the reconciler's polling alone completes jobs
+//   REPLICATE_WEBHOOK_SECRET, REPLICATE_OWNER, ...  as SelfieModelKit's Configuration reads them
 var logger = Logger(label: "studio-server")
 logger.logLevel = .info
 let environment = ProcessInfo.processInfo.environment
@@ -16,10 +18,7 @@ let port = Int(environment["STUDIO_PORT"] ?? "") ?? 8080
 let data = URL(fileURLWithPath: environment["STUDIO_DATA"] ?? ".studio-server", isDirectory: true)
 
 do {
-    var backendEnvironment = environment
-    backendEnvironment["PUBLIC_URL"] = environment["PUBLIC_URL"] ?? "http://\(host):\(port)"
-    let backend = try await StudioBackend.make(
-        environment: backendEnvironment, storage: .dataFolder(data), logger: logger)
+    let backend = try await StudioBackend.make(environment: environment, storage: .dataFolder(data), logger: logger)
     logger.info(
         "studio-server starting",
         metadata: [

@@ -184,6 +184,24 @@ struct StudioFlowTests {
         }
     }
 
+    @Test("a refused selfie is answered 422 with the library's reason and advice")
+    func refusedSelfie() async throws {
+        let server = try await TestServer()
+        try await server.application.test(.router) { client in
+            let ada = try await client.signUp("ada@example.com")
+            let response = try await client.send(
+                .post, "/selfies?name=notes.txt", as: ada, body: Data("not a photo at all".utf8))
+            #expect(response.status == .unprocessableContent)
+            let upload = try response.json(RefusalJSON.self)
+            #expect(upload.totalKept == 0)
+            let result = try #require(upload.results.first)
+            #expect(!result.accepted)
+            #expect(result.fileName == "notes.txt")
+            #expect(result.reason == "photo.not-a-photo")
+            #expect(result.message?.isEmpty == false)
+        }
+    }
+
     @Test("sign-in checks the bcrypt hash and answers a wrong email like a wrong password")
     func signIn() async throws {
         let server = try await TestServer()

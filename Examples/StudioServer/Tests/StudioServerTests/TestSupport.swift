@@ -124,6 +124,17 @@ struct UploadJSON: Decodable {
     var canStartTraining: Bool
 }
 
+struct RefusalJSON: Decodable {
+    struct Result: Decodable {
+        var fileName: String
+        var accepted: Bool
+        var reason: String?
+        var message: String?
+    }
+    var results: [Result]
+    var totalKept: Int
+}
+
 struct TrainingStatusJSON: Decodable {
     var trainingStatus: String?
     var canGenerate: Bool
