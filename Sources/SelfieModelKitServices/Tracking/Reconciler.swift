@@ -123,7 +123,10 @@ public struct Reconciler: Service {
     private func resolveOrphan(_ attempt: TrainingAttempt) async throws {
         let modelID = ReplicateModelID.selfieModel(for: attempt.userID, owner: context.owner)
         let candidates = try await context.client.listTrainings(for: attempt.userID)
-        for found in candidates where found.destination == modelID.description {
+        let triggerWord = TriggerWord(for: attempt.userID).rawValue
+        // Replicate's training objects may omit `destination`; the trigger word is derived from the user too.
+        for found in candidates
+        where found.destination == modelID.description || found.input?["trigger_word"]?.stringValue == triggerWord {
             guard let created = found.createdAt, created >= attempt.createdAt.addingTimeInterval(-60),
                 try await context.store.systemTrainingAttempt(trainingID: found.id) == nil
             else { continue }

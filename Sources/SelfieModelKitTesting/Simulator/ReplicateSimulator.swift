@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import SelfieModelKit
 
-/// A faithful, in-process stand-in for Replicate's HTTP API: an ``HTTPTransport`` with no sockets.
+/// A faithful, in-process stand-in for Replicate's HTTP API: an `HTTPTransport` with no sockets.
 ///
 /// It implements what `replicate-api.md` documents (accounts and isolation, models and versions with
 /// the fine-tuned FLUX LoRA predictor's `openapi_schema`, the Files API, trainings of
@@ -105,6 +105,16 @@ public final class ReplicateSimulator: HTTPTransport, Sendable {
     /// The default webhook signing secret of `owner`, as `GET /webhooks/default/secret` returns it.
     public func webhookSecret(for owner: String) async -> WebhookSecret? {
         await engine.webhookSecret(owner: owner).flatMap { try? WebhookSecret($0) }
+    }
+
+    /// Fixture shortcut: creates the model `owner/name` if it does not exist and gives it a trained
+    /// version whose look derives from `images` (as a succeeded training on them would), without running
+    /// a training. Returns the version id (64 hex digits); the model's `latest_version` becomes it.
+    public func installTrainedVersion(
+        owner: String, name: String, images: [Data], triggerWord: String, visibility: String = "private"
+    ) async -> String {
+        await engine.installTrainedVersion(
+            owner: owner, name: name, images: images, triggerWord: triggerWord, visibility: visibility)
     }
 
     /// Points `urls` and output links at other base URLs (`selfie-sim` does this once its port is known).
