@@ -89,9 +89,7 @@ public struct StudioBackend: Sendable {
         } else {
             transport = URLSessionTransport()
         }
-        let client = try ReplicateClient(
-            token: try configuration.requireReplicateAPIToken(), baseURL: configuration.replicateAPIBaseURL,
-            transport: transport, logger: logger)
+        let client = try configuration.makeReplicateClient(transport: transport, logger: logger)
         let now: @Sendable () -> Date
         if let clock = simulator?.clock {
             now = { clock.now }
@@ -127,7 +125,8 @@ public struct StudioBackend: Sendable {
         let training = ModelTrainingService(context: context)
         let generation = ImageGenerationService(
             context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: configuration.monthlyQuota.generations)
-        let maya = AIService(stylist: BuiltInStylist(), generation: generation)
+        let maya = AIService(
+            stylist: configuration.makeStylist(transport: URLSessionTransport()), generation: generation)
         let reconciler = Reconciler(training: training, generation: generation, interval: reconcileInterval)
 
         let secret: WebhookSecret
