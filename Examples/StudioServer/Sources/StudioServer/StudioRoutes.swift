@@ -54,9 +54,7 @@ struct StudioRoutes: Sendable {
 
     @Sendable func signUp(
         _ request: Request, context: StudioRequestContext
-    ) async throws -> EditedResponse<
-        AccountResponse
-    > {
+    ) async throws -> EditedResponse<AccountResponse> {
         let credentials = try await request.decode(as: Credentials.self, context: context)
         let account = try await accountService.signUp(email: credentials.email, password: credentials.password)
         context.sessions.createSession(StudioSession(userID: account.userID))
@@ -85,9 +83,7 @@ struct StudioRoutes: Sendable {
     /// One selfie per request: the raw image bytes as the body, `?name=` for the file name.
     @Sendable func uploadSelfie(
         _ request: Request, context: StudioRequestContext
-    ) async throws -> EditedResponse<
-        SelfieUploadResponse
-    > {
+    ) async throws -> EditedResponse<SelfieUploadResponse> {
         let user = try context.requireUser()
         let body = try await request.body.collect(upTo: Self.maximumSelfieBytes)
         let name = request.uri.queryParameters["name"].map(String.init) ?? "selfie"
@@ -106,26 +102,20 @@ struct StudioRoutes: Sendable {
 
     @Sendable func trainingStatus(
         _ request: Request, context: StudioRequestContext
-    ) async throws
-        -> TrainingStatusResponse
-    {
+    ) async throws -> TrainingStatusResponse {
         TrainingStatusResponse(try await backend.training.status(for: try context.requireUser()))
     }
 
     @Sendable func startTraining(
         _ request: Request, context: StudioRequestContext
-    ) async throws -> EditedResponse<
-        TrainingAttemptResponse
-    > {
+    ) async throws -> EditedResponse<TrainingAttemptResponse> {
         let attempt = try await backend.training.startTraining(for: try context.requireUser())
         return EditedResponse(status: .accepted, response: TrainingAttemptResponse(attempt))
     }
 
     @Sendable func cancelTraining(
         _ request: Request, context: StudioRequestContext
-    ) async throws
-        -> TrainingAttemptResponse
-    {
+    ) async throws -> TrainingAttemptResponse {
         TrainingAttemptResponse(try await backend.training.cancelTraining(for: try context.requireUser()))
     }
 
@@ -140,9 +130,7 @@ struct StudioRoutes: Sendable {
 
     @Sendable func mayaGenerate(
         _ request: Request, context: StudioRequestContext
-    ) async throws -> EditedResponse<
-        MayaResponse
-    > {
+    ) async throws -> EditedResponse<MayaResponse> {
         let user = try context.requireUser()
         let input = try await request.decode(as: MayaRequest.self, context: context)
         let (reply, generation) = try await backend.maya.generate(
@@ -158,9 +146,7 @@ struct StudioRoutes: Sendable {
 
     @Sendable func photoshootGenerate(
         _ request: Request, context: StudioRequestContext
-    ) async throws
-        -> EditedResponse<GenerationResponse>
-    {
+    ) async throws -> EditedResponse<GenerationResponse> {
         let user = try context.requireUser()
         let input = try await request.decode(as: PhotoshootRequest.self, context: context)
         let record = try await backend.generation.generate(user: user, look: PhotoshootLookID(input.lookID))
