@@ -45,15 +45,22 @@ public struct Reconciler: Service {
 
     private var context: StudioContext { training.context }
 
-    /// Runs passes until cancelled (graceful shutdown cancels it).
+    /// Runs passes until cancelled or until the service group shuts down gracefully.
     public func run() async throws {
-        while !Task.isCancelled {
-            do {
-                _ = try await reconcileOnce()
-            } catch {
-                context.logger.error("reconciler pass failed", metadata: ["error": "\(error)"])
+        // Graceful shutdown only signals; without this the loop would keep the ServiceGroup from finishing.
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    do {
+                        _ = try await reconcileOnce()
+                    } catch {
+                        context.logger.error("reconciler pass failed", metadata: ["error": "\(error)"])
+                    }
+                    try await Task.sleep(for: interval)
+                }
             }
-            try await Task.sleep(for: interval)
+        } catch is CancellationError {
+            return
         }
     }
 

@@ -1,0 +1,161 @@
+import Foundation
+import HTTPTypes
+import Logging
+import SelfieModelKit
+import SelfieModelKitReplicate
+import SelfieModelKitSQLite
+import SelfieModelKitServices
+import SelfieModelKitTesting
+
+/// The library, wired once per process: the three services, the webhook entry point and the reconciler,
+/// over the store and the Replicate transport that the configuration chooses.
+///
+/// Defaults are embedded: SQLite in the data folder and the in-process Replicate simulator. Setting
+/// `REPLICATE_API_TOKEN` switches to Replicate itself (or to `REPLICATE_API_BASE_URL`, such as a `selfie-sim`).
+public struct StudioBackend: Sendable {
+    /// The validated configuration (read once).
+    public let configuration: Configuration
+    /// The in-process simulator, when no `REPLICATE_API_TOKEN` is set.
+    public let simulator: ReplicateSimulator?
+    /// Training management.
+    public let training: ModelTrainingService
+    /// The Photoshoot, the single generation path and the photo library.
+    public let generation: ImageGenerationService
+    /// Maya.
+    public let maya: AIService
+    /// Polls in-flight jobs so a lost webhook never leaves one stuck; runs beside the server.
+    public let reconciler: Reconciler
+    /// The `POST /webhooks/replicate` entry point.
+    public let webhooks: WebhookHandler
+    /// Accounts and password hashes (the host's own table; the library keeps no passwords).
+    public let accounts: any AccountStore
+    /// The bcrypt cost for new password hashes.
+    public let bcryptCost: UInt8
+    /// Closes the stores.
+    public let close: @Sendable () async -> Void
+
+    /// Where the backend keeps its data.
+    public enum Storage: Sendable {
+        /// SQLite files (model records and accounts) and image files under this folder.
+        case dataFolder(URL)
+        /// Everything in memory, for tests.
+        case inMemory
+    }
+
+    /// The simulator's owner token, used only when no `REPLICATE_API_TOKEN` is set.
+    static let simulatorToken = "r8_studio_server_simulator"
+
+    /// Builds the backend.
+    /// - Parameters:
+    ///   - environment: the variables `Configuration` reads (`REPLICATE_API_TOKEN`, `PUBLIC_URL`, ...).
+    ///   - storage: where records, accounts and images live.
+    ///   - simulatorClock: the simulator's clock: `.system()` for a running server, `.virtual()` for tests.
+    ///   - simulatorTimeScale: multiplies simulated job durations (0.01 turns a 20-minute training into 12 s).
+    ///   - bcryptCost: 12 in production; tests use the minimum, 4.
+    ///   - reconcileInterval: the pause between reconciler passes.
+    public static func make(
+        environment: [String: String], storage: Storage, simulatorClock: SimulatorClock = .system(),
+        simulatorTimeScale: Double = 0.01, bcryptCost: UInt8 = 12, reconcileInterval: Duration = .seconds(15),
+        logger: Logger
+    ) async throws -> StudioBackend {
+        var effective = environment
+        let usesSimulator = (environment["REPLICATE_API_TOKEN"] ?? "").isEmpty
+        if usesSimulator {
+            effective["REPLICATE_API_TOKEN"] = simulatorToken
+            effective["SELFIE_REPLICATE_BACKEND"] = "simulator"
+            // The simulator delivers webhooks in process; a public URL makes the services ask for them.
+            effective["PUBLIC_URL"] = effective["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
+        }
+        let configuration = try Configuration(environment: effective)
+        if configuration.databaseURL != nil {
+            throw SelfieModelKitError(
+                .configuration, rule: "studio-server.database",
+                userMessage: "StudioServer keeps its records in SQLite (STUDIO_DATA); unset DATABASE_URL to run it.")
+        }
+
+        var simulator: ReplicateSimulator?
+        let transport: any HTTPTransport
+        if usesSimulator {
+            try configuration.checkSimulatorAllowed()
+            let sim = ReplicateSimulator(
+                configuration: ReplicateSimulator.Configuration(
+                    accounts: [
+                        SimulatorAccount(owner: configuration.replicateOwner.rawValue, token: simulatorToken)
+                    ],
+                    timeScale: simulatorTimeScale, seed: UInt64.random(in: 1...UInt64.max)),
+                clock: simulatorClock)
+            simulator = sim
+            transport = sim
+        } else {
+            transport = URLSessionTransport()
+        }
+        let client = try configuration.makeReplicateClient(transport: transport, logger: logger)
+        let now: @Sendable () -> Date
+        if let clock = simulator?.clock {
+            now = { clock.now }
+        } else {
+            now = { Date() }
+        }
+
+        let store: any SelfieModelStore
+        let images: any ImageStore
+        let accounts: any AccountStore
+        let close: @Sendable () async -> Void
+        switch storage {
+        case .dataFolder(let folder):
+            let sqlite = try SQLiteSelfieModelStore(directory: folder, now: now)
+            let accountDatabase = try SQLiteAccountStore(directory: folder)
+            store = sqlite
+            accounts = accountDatabase
+            images = try FileSystemImageStore(root: folder.appendingPathComponent("images"))
+            close = {
+                try? sqlite.close()
+                try? accountDatabase.close()
+            }
+        case .inMemory:
+            store = InMemorySelfieModelStore(now: now)
+            accounts = InMemoryAccountStore()
+            images = InMemoryImageStore()
+            close = {}
+        }
+
+        let context = StudioContext(
+            client: client, store: store, images: images, owner: configuration.replicateOwner,
+            publicURL: configuration.publicURL, logger: logger, now: now)
+        let training = ModelTrainingService(context: context)
+        let generation = ImageGenerationService(
+            context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: configuration.monthlyQuota.generations)
+        let maya = AIService(
+            stylist: configuration.makeStylist(transport: URLSessionTransport()), generation: generation)
+        let reconciler = Reconciler(training: training, generation: generation, interval: reconcileInterval)
+
+        let secret: WebhookSecret
+        if let configured = configuration.replicateWebhookSecret {
+            secret = configured
+        } else {
+            secret = try await client.defaultWebhookSecret()
+        }
+        let verifier = try WebhookVerifier(secrets: [secret], receipts: store, now: now)
+        let webhooks = WebhookHandler(verifier: verifier, training: training, generation: generation)
+        if let simulator {
+            await simulator.setWebhookReceiver { delivery in
+                await webhooks.handle(headers: delivery.httpFields, rawBody: delivery.body).httpStatus
+            }
+        }
+        return StudioBackend(
+            configuration: configuration, simulator: simulator, training: training, generation: generation,
+            maya: maya, reconciler: reconciler, webhooks: webhooks, accounts: accounts, bcryptCost: bcryptCost,
+            close: close)
+    }
+}
+
+extension SimulatorWebhookDelivery {
+    /// The delivery's headers as swift-http-types fields.
+    var httpFields: HTTPFields {
+        var fields = HTTPFields()
+        for header in headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        return fields
+    }
+}

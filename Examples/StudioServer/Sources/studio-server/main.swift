@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+import StudioServer
+
+// studio-server: the SSELFIE backend example. Environment:
+//   STUDIO_HOST / STUDIO_PORT   where to listen (127.0.0.1:8080)
+//   STUDIO_DATA                 the data folder (./.studio-server): SQLite databases and images
+//   REPLICATE_API_TOKEN         unset: the in-process Replicate simulator; set: Replicate itself
+//   PUBLIC_URL                  with Replicate: where its webhooks reach {PUBLIC_URL}/webhooks/replicate;
+//                               unset, the reconciler's polling alone completes jobs
+//   REPLICATE_WEBHOOK_SECRET, REPLICATE_OWNER, ...  as SelfieModelKit's Configuration reads them
+var logger = Logger(label: "studio-server")
+logger.logLevel = .info
+let environment = ProcessInfo.processInfo.environment
+let host = environment["STUDIO_HOST"] ?? "127.0.0.1"
+let port = Int(environment["STUDIO_PORT"] ?? "") ?? 8080
+let data = URL(fileURLWithPath: environment["STUDIO_DATA"] ?? ".studio-server", isDirectory: true)
+
+do {
+    let backend = try await StudioBackend.make(environment: environment, storage: .dataFolder(data), logger: logger)
+    logger.info(
+        "studio-server starting",
+        metadata: [
+            "replicate": "\(backend.simulator == nil ? "Replicate" : "in-process simulator (renders, not AI output)")",
+            "data": "\(data.path)",
+        ])
+    let app = StudioApplication.make(
+        backend: backend, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+        logger: logger)
+    try await app.runService()
+    await backend.close()
+} catch {
+    logger.critical("studio-server stopped: \(error)")
+    exit(1)
+}
