@@ -167,6 +167,9 @@ public struct ModelTrainingService: Sendable {
             NewTrainingAttempt(modelID: modelID, photoCount: archive.photoCount, archiveSHA256: archive.sha256),
             for: user)
         context.logger.info("training intent recorded", metadata: ["user": "\(user.id)", "attempt": "\(attempt.id)"])
+        // Only the create call itself can start a training: a failure before it (the model or the upload)
+        // fails the attempt at once, so the user can try again without waiting for the reconciler.
+        var createCallSent = false
         do {
             try await ensureModelExists(modelID, for: user)
             let file = try await context.client.uploadFile(
@@ -179,13 +182,14 @@ public struct ModelTrainingService: Sendable {
             let request = try TrainingRequest(
                 for: user, owner: context.owner, inputImagesURL: inputImagesURL, hyperparameters: hyperparameters,
                 webhook: try context.webhookTarget(events: [.start, .logs, .completed]))
+            createCallSent = true
             let training = try await context.client.createTraining(request)
             let outcome = try await context.store.attachTrainingID(
                 training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user)
             StudioMetrics.trainingStarted()
             return outcome.record
         } catch {
-            if !FailureExplanation.mayHaveStarted(error) {
+            if !createCallSent || !FailureExplanation.mayHaveStarted(error) {
                 _ = try? await context.store.updateTrainingAttempt(
                     attempt.id,
                     JobUpdate(

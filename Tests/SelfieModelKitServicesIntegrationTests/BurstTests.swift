@@ -1,0 +1,94 @@
+import Foundation
+import SelfieModelKit
+import SelfieModelKitReplicate
+import SelfieModelKitServices
+import SelfieModelKitTesting
+import SelfieModelKitValidation
+import Testing
+
+@Suite("A burst under the rate budget")
+struct BurstTests {
+    @Test(
+        "200 generations from 20 users at 60 per minute: no 429 reaches a user and turns are fair",
+        .timeLimit(.minutes(3)), arguments: StoreFactory.all)
+    func burstOfTwoHundred(_ factory: StoreFactory) async throws {
+        let gate = SleepGate()
+        var options = HarnessOptions()
+        options.webhooks = false
+        options.sleepGate = gate
+        options.budgetLimits = RateBudget.Limits(predictionCreate: RateLimit(requestsPerMinute: 60, burst: 1))
+        options.simulatorRateLimits = SimulatorRateLimits(predictionCreatesPerMinute: 60)
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+
+        // Twenty trained users (the same synthetic selfies each; every user's model is still their own).
+        let selfies = SyntheticSelfies.make(count: 10, seed: 3).map { SelfieUpload(data: $0.png, fileName: $0.filename) }
+        var users: [AuthenticatedUser] = []
+        for index in 1...20 {
+            let user = try studio.user("burst\(index)")
+            _ = try await studio.training.addSelfies(selfies, for: user)
+            _ = try await studio.training.startTraining(for: user)
+            users.append(user)
+        }
+        for user in users {
+            #expect(try await studio.finishTraining(for: user, reconcile: true).status == .succeeded)
+        }
+        await studio.simulator.clearRecordedRequests()
+        let startedAt = studio.now
+
+        // Every request joins the queue before the budget lets the second one go: user by user, ten each,
+        // so first-come-first-served would serve all of burst1's before anyone else's.
+        await gate.close()
+        let looks = studio.generation.catalog.looks
+        let outcomes = try await withThrowingTaskGroup(of: (UserID, String?).self) { group in
+            for user in users {
+                for index in 0..<10 {
+                    group.addTask {
+                        do {
+                            _ = try await studio.generation.generate(user: user, look: looks[index].id)
+                            return (user.id, nil)
+                        } catch {
+                            return (user.id, "\(error)")
+                        }
+                    }
+                }
+            }
+            var waiting = 0
+            for _ in 0..<100_000 {
+                waiting = await studio.budget.waitingCount(in: .predictionCreate)
+                if waiting >= 199 { break }
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(waiting == 199)
+            await gate.open()
+            var outcomes: [(UserID, String?)] = []
+            for try await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+
+        #expect(outcomes.count == 200)
+        let failures = outcomes.compactMap(\.1)
+        #expect(failures.isEmpty, "\(failures.prefix(3))")
+        let creates = await studio.predictionCreates()
+        #expect(creates.count == 200)
+        #expect(creates.allSatisfy { $0.status == 201 })
+        #expect(await studio.simulator.recordedRequests().allSatisfy { $0.status != 429 })
+
+        // Fair turns: every user's first generation was created before any user's fifth, and the first
+        // twenty creates came from twenty different users.
+        let order = try creates.map { try RequestInspection.user(ofPrediction: $0) }
+        var positions: [String: [Int]] = [:]
+        for (position, user) in order.enumerated() { positions[user, default: []].append(position) }
+        #expect(positions.count == 20)
+        #expect(positions.values.allSatisfy { $0.count == 10 })
+        let latestFirst = positions.values.map { $0[0] }.max() ?? .max
+        let earliestFifth = positions.values.map { $0[4] }.min() ?? .min
+        #expect(latestFirst < earliestFifth)
+        #expect(Set(order.prefix(20)).count == 20)
+
+        // The budget paced the creates on virtual time: 200 at one a second take over three minutes.
+        #expect(studio.now.timeIntervalSince(startedAt) >= 190)
+        let byMinute = Dictionary(grouping: creates) { Int($0.receivedAt.timeIntervalSince1970 / 60) }
+        #expect(byMinute.values.allSatisfy { $0.count <= 66 })
+    }
+}
