@@ -22,7 +22,9 @@ struct BurstTests {
         defer { Task { await studio.close() } }
 
         // Twenty trained users (the same synthetic selfies each; every user's model is still their own).
-        let selfies = SyntheticSelfies.make(count: 10, seed: 3).map { SelfieUpload(data: $0.png, fileName: $0.filename) }
+        let selfies = SyntheticSelfies.make(count: 10, seed: 3).map {
+            SelfieUpload(data: $0.png, fileName: $0.filename)
+        }
         var users: [AuthenticatedUser] = []
         for index in 1...20 {
             let user = try studio.user("burst\(index)")
@@ -90,5 +92,41 @@ struct BurstTests {
         #expect(studio.now.timeIntervalSince(startedAt) >= 190)
         let byMinute = Dictionary(grouping: creates) { Int($0.receivedAt.timeIntervalSince1970 / 60) }
         #expect(byMinute.values.allSatisfy { $0.count <= 66 })
+    }
+
+    @Test(
+        "a generation waiting its turn in the budget past the orphan grace period is not failed as an orphan",
+        .timeLimit(.minutes(1)), arguments: StoreFactory.all)
+    func queuedGenerationIsNoOrphan(_ factory: StoreFactory) async throws {
+        let gate = SleepGate()
+        var options = HarnessOptions()
+        options.sleepGate = gate
+        options.budgetLimits = RateBudget.Limits(predictionCreate: RateLimit(requestsPerMinute: 60, burst: 1))
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+        let user = try await studio.trainedUser("queue1", reconcile: true)
+
+        await gate.close()
+        let first = try await studio.generation.generate(user: user, look: studio.firstLook)
+        let queued = Task { try await studio.generation.generate(user: user, look: studio.firstLook) }
+        for _ in 0..<100_000 {
+            if await studio.budget.waitingCount(in: .predictionCreate) == 1 { break }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        #expect(await studio.budget.waitingCount(in: .predictionCreate) == 1)
+
+        // Time passes (other users' turns, say) while it waits; the reconciler runs meanwhile.
+        try await studio.advance(by: options.orphanGracePeriod + 60, reconcile: true)
+        let waiting = try #require(try await studio.store.generations(for: user, limit: 10).first { $0.id != first.id })
+        #expect(waiting.status == .recorded)
+        #expect(waiting.failure == nil)
+
+        await gate.open()
+        let second = try await queued.value
+        #expect(second.id == waiting.id)
+        #expect(second.predictionID != nil)
+        #expect(try await studio.finish(second, for: user, reconcile: true).status == .succeeded)
+        #expect(try await studio.finish(first, for: user, reconcile: true).status == .succeeded)
+        #expect(await studio.predictionCreates().count == 2)
     }
 }

@@ -29,7 +29,8 @@ final class CrashingTransport: HTTPTransport, Sendable {
     func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let response = try await base.send(request, body: body)
         if matches(request), await remaining.take() {
-            throw HTTPTransportError(requestMayHaveBeenSent: true, reason: "connection reset after the request was sent")
+            throw HTTPTransportError(
+                requestMayHaveBeenSent: true, reason: "connection reset after the request was sent")
         }
         return response
     }

@@ -8,7 +8,9 @@ import Testing
 
 @Suite("Failures explained, cancel, retrain")
 struct FailureTests {
-    @Test("NSFW: the generation fails saying why and suggesting rephrasing; no retry of any kind", arguments: StoreFactory.all)
+    @Test(
+        "NSFW: the generation fails saying why and suggesting rephrasing; no retry of any kind",
+        arguments: StoreFactory.all)
     func nsfwExplained(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
@@ -36,7 +38,9 @@ struct FailureTests {
         #expect(try await studio.generation.photos(for: user).isEmpty)
     }
 
-    @Test("a failed training keeps Replicate's error, explains it, and the user can train again", arguments: StoreFactory.all)
+    @Test(
+        "a failed training keeps Replicate's error, explains it, and the user can train again",
+        arguments: StoreFactory.all)
     func trainingFailureExplained(_ factory: StoreFactory) async throws {
         var options = HarnessOptions()
         options.faults.trainingFailureRate = 1
@@ -115,7 +119,9 @@ struct FailureTests {
         let whileTraining = try await studio.generation.generate(user: user, look: studio.firstLook)
         #expect(try await studio.finish(whileTraining, for: user).status == .succeeded)
         let sentDuring = try #require(await studio.predictionCreates().last)
-        #expect(try RequestInspection.json(sentDuring)["version"]?.stringValue == "sandrasocial/retrain4-selfie-lora:\(first)")
+        #expect(
+            try RequestInspection.json(sentDuring)["version"]?.stringValue
+                == "sandrasocial/retrain4-selfie-lora:\(first)")
 
         #expect(try await studio.finishTraining(for: user).status == .succeeded)
         let second = try #require(try await studio.store.userModel(for: user)?.replicateVersionID)
@@ -123,7 +129,9 @@ struct FailureTests {
         let after = try await studio.generation.generate(user: user, look: studio.firstLook)
         #expect(try await studio.finish(after, for: user).status == .succeeded)
         let sentAfter = try #require(await studio.predictionCreates().last)
-        #expect(try RequestInspection.json(sentAfter)["version"]?.stringValue == "sandrasocial/retrain4-selfie-lora:\(second)")
+        #expect(
+            try RequestInspection.json(sentAfter)["version"]?.stringValue
+                == "sandrasocial/retrain4-selfie-lora:\(second)")
         #expect(await studio.predictionCreates().count == 2)
     }
 }

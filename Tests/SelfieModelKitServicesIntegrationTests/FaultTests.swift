@@ -72,7 +72,9 @@ struct FaultTests {
         #expect(statuses.contains { $0 >= 500 })
     }
 
-    @Test("a crash between record and call leaves exactly one training, attached and completed", arguments: StoreFactory.all)
+    @Test(
+        "a crash between record and call leaves exactly one training, attached and completed",
+        arguments: StoreFactory.all)
     func crashAfterTrainingCreate(_ factory: StoreFactory) async throws {
         var options = HarnessOptions()
         options.wrapTransport = { CrashingTransport(wrapping: $0, when: CrashingTransport.trainingCreate) }
@@ -107,7 +109,9 @@ struct FaultTests {
         #expect(try await studio.training.status(for: user).model?.replicateVersionID != nil)
     }
 
-    @Test("a crash between record and call leaves exactly one prediction, attached and completed", arguments: StoreFactory.all)
+    @Test(
+        "a crash between record and call leaves exactly one prediction, attached and completed",
+        arguments: StoreFactory.all)
     func crashAfterPredictionCreate(_ factory: StoreFactory) async throws {
         var options = HarnessOptions()
         options.wrapTransport = { CrashingTransport(wrapping: $0, when: CrashingTransport.predictionCreate) }

@@ -20,7 +20,9 @@ struct ForgingStore: SelfieModelStore {
         return try await base.userModel(for: user)
     }
 
-    func recordTrainingIntent(_ intent: NewTrainingAttempt, for user: AuthenticatedUser) async throws
+    func recordTrainingIntent(
+        _ intent: NewTrainingAttempt, for user: AuthenticatedUser
+    ) async throws
         -> TrainingAttempt
     { try await base.recordTrainingIntent(intent, for: user) }
 
@@ -34,7 +36,9 @@ struct ForgingStore: SelfieModelStore {
         try await base.trainingAttempts(for: user)
     }
 
-    func updateTrainingAttempt(_ attempt: TrainingAttemptID, _ update: JobUpdate, for user: AuthenticatedUser)
+    func updateTrainingAttempt(
+        _ attempt: TrainingAttemptID, _ update: JobUpdate, for user: AuthenticatedUser
+    )
         async throws -> TransitionOutcome<TrainingAttempt>
     { try await base.updateTrainingAttempt(attempt, update, for: user) }
 
@@ -42,7 +46,9 @@ struct ForgingStore: SelfieModelStore {
         try await base.systemTrainingAttempt(trainingID: trainingID)
     }
 
-    func systemUpdateTrainingAttempt(_ attempt: TrainingAttemptID, _ update: JobUpdate) async throws
+    func systemUpdateTrainingAttempt(
+        _ attempt: TrainingAttemptID, _ update: JobUpdate
+    ) async throws
         -> TransitionOutcome<TrainingAttempt>
     { try await base.systemUpdateTrainingAttempt(attempt, update) }
 
@@ -61,11 +67,15 @@ struct ForgingStore: SelfieModelStore {
         try await base.systemReleaseTrainingLease(attempt, holder: holder)
     }
 
-    func recordGenerationIntent(_ intent: NewGeneration, monthlyLimit: Int?, for user: AuthenticatedUser)
+    func recordGenerationIntent(
+        _ intent: NewGeneration, monthlyLimit: Int?, for user: AuthenticatedUser
+    )
         async throws -> GenerationRecord
     { try await base.recordGenerationIntent(intent, monthlyLimit: monthlyLimit, for: user) }
 
-    func attachPredictionID(_ prediction: PredictionID, to generation: GenerationID, for user: AuthenticatedUser)
+    func attachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, for user: AuthenticatedUser
+    )
         async throws -> TransitionOutcome<GenerationRecord>
     { try await base.attachPredictionID(prediction, to: generation, for: user) }
 
@@ -77,7 +87,9 @@ struct ForgingStore: SelfieModelStore {
         try await base.generations(for: user, limit: limit)
     }
 
-    func updateGeneration(_ id: GenerationID, _ update: JobUpdate, for user: AuthenticatedUser) async throws
+    func updateGeneration(
+        _ id: GenerationID, _ update: JobUpdate, for user: AuthenticatedUser
+    ) async throws
         -> TransitionOutcome<GenerationRecord>
     { try await base.updateGeneration(id, update, for: user) }
 
@@ -89,11 +101,15 @@ struct ForgingStore: SelfieModelStore {
         try await base.systemGeneration(predictionID: predictionID)
     }
 
-    func systemUpdateGeneration(_ id: GenerationID, _ update: JobUpdate) async throws
+    func systemUpdateGeneration(
+        _ id: GenerationID, _ update: JobUpdate
+    ) async throws
         -> TransitionOutcome<GenerationRecord>
     { try await base.systemUpdateGeneration(id, update) }
 
-    func systemCompleteGeneration(_ id: GenerationID, expected: JobStatus, photos: [PhotoRecord]) async throws
+    func systemCompleteGeneration(
+        _ id: GenerationID, expected: JobStatus, photos: [PhotoRecord]
+    ) async throws
         -> TransitionOutcome<GenerationRecord>
     { try await base.systemCompleteGeneration(id, expected: expected, photos: photos) }
 

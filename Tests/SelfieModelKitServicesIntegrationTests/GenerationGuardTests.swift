@@ -19,7 +19,9 @@ struct GenerationGuardTests {
         return [photoshoot, maya]
     }
 
-    @Test("not trained, still training, failed: the right code, a guiding message, no request", arguments: StoreFactory.all)
+    @Test(
+        "not trained, still training, failed: the right code, a guiding message, no request",
+        arguments: StoreFactory.all)
     func untrainedUsers(_ factory: StoreFactory) async throws {
         var options = HarnessOptions()
         options.faults.trainingFailureRate = 0
@@ -43,11 +45,12 @@ struct GenerationGuardTests {
             #expect(error?.userMessage.contains("still training") == true)
         }
 
-        await studio.simulator.setFaults({
-            var faults = SimulatorFaults()
-            faults.trainingFailureRate = 1
-            return faults
-        }())
+        await studio.simulator.setFaults(
+            {
+                var faults = SimulatorFaults()
+                faults.trainingFailureRate = 1
+                return faults
+            }())
         let failed = try studio.user("failed3")
         try await studio.addSyntheticSelfies(for: failed)
         _ = try await studio.training.startTraining(for: failed)

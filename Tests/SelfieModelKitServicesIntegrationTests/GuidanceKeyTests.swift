@@ -7,7 +7,9 @@ import Testing
 
 @Suite("The guidance key (issue point 6)")
 struct GuidanceKeyTests {
-    @Test("the audit of a completed record reports locked-key-not-in-schema for guidance, as an advisory", arguments: StoreFactory.all)
+    @Test(
+        "the audit of a completed record reports locked-key-not-in-schema for guidance, as an advisory",
+        arguments: StoreFactory.all)
     func auditReportsGuidanceAdvisory(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
@@ -26,7 +28,8 @@ struct GuidanceKeyTests {
 
         // By default the body stays exactly the spec's: no guidance_scale.
         _ = try await studio.generation.generate(user: user, look: studio.firstLook)
-        let input = try #require(try RequestInspection.json(try #require(await studio.predictionCreates().last))["input"]?.objectValue)
+        let input = try #require(
+            try RequestInspection.json(try #require(await studio.predictionCreates().last))["input"]?.objectValue)
         #expect(input["guidance_scale"] == nil)
         #expect(input["guidance"] == .double(2.8))
     }

@@ -19,7 +19,9 @@ struct IsolationTests {
             && "\(lhs)" == "\(rhs)"
     }
 
-    @Test("B gets not-found, identical to a missing id, for everything of A's; B's training never holds A's photos", arguments: StoreFactory.all)
+    @Test(
+        "B gets not-found, identical to a missing id, for everything of A's; B's training never holds A's photos",
+        arguments: StoreFactory.all)
     func crossUserAccess(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
@@ -78,7 +80,8 @@ struct IsolationTests {
         // The archive the simulator received for Bob's training holds exactly Bob's stored selfies.
         let uploads = await studio.requests("POST", "/files")
         #expect(uploads.count == 2)
-        let bobUpload = try #require(try uploads.first { try RequestInspection.uploadedFileName($0) == "selfies-bob2.zip" })
+        let bobUpload = try #require(
+            try uploads.first { try RequestInspection.uploadedFileName($0) == "selfies-bob2.zip" })
         let entries = try RequestInspection.trainingArchive(bobUpload)
         #expect(entries.count == 12)
         #expect(Set(entries.map { Hex.sha256($0.data) }) == Set(bobSelfies.map(\.sha256)))

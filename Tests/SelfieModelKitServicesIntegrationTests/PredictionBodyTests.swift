@@ -20,7 +20,8 @@ struct PredictionBodyTests {
 
         var generations: [GenerationRecord] = []
         generations.append(try await studio.generation.generate(user: user, look: studio.firstLook))
-        generations.append(try await studio.generation.generate(user: user, look: studio.generation.catalog.looks[5].id))
+        generations.append(
+            try await studio.generation.generate(user: user, look: studio.generation.catalog.looks[5].id))
         let reply = try await studio.maya.chat(user: user, message: "Golden hour on a rooftop, relaxed linen outfit")
         generations.append(try await studio.maya.generate(user: user, from: reply))
 
@@ -30,7 +31,8 @@ struct PredictionBodyTests {
             #expect(request.header("content-type") == "application/json")
             let body = try RequestInspection.json(request)
             let top = try #require(body.objectValue)
-            let expectedTop = webhooks ? ["version", "input", "webhook", "webhook_events_filter"] : ["version", "input"]
+            let expectedTop =
+                webhooks ? ["version", "input", "webhook", "webhook_events_filter"] : ["version", "input"]
             #expect(Set(top.keys) == Set(expectedTop))
             #expect(top.keys.count == expectedTop.count)
             #expect(top["version"] == .string("sandrasocial/bob2-selfie-lora:\(version.rawValue)"))

@@ -7,7 +7,8 @@ import Testing
 
 @Suite("Outputs outlive Replicate's one-hour retention")
 struct RetentionTests {
-    @Test("after the delivery URLs expire, the photos are still served from the image store", arguments: StoreFactory.all)
+    @Test(
+        "after the delivery URLs expire, the photos are still served from the image store", arguments: StoreFactory.all)
     func outputsServedAfterExpiry(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
@@ -21,7 +22,9 @@ struct RetentionTests {
         let urls = prediction.outputURLs
         #expect(urls.count == 3)
         let fresh = try await studio.context.client.download(urls[0], for: user.id)
-        let photos = try await studio.generation.photos(for: user).sorted { ($0.outputIndex ?? 0) < ($1.outputIndex ?? 0) }
+        let photos = try await studio.generation.photos(for: user).sorted {
+            ($0.outputIndex ?? 0) < ($1.outputIndex ?? 0)
+        }
         #expect(photos.count == 3)
         #expect(photos.first?.sha256 == Hex.sha256(fresh))
 

@@ -7,14 +7,17 @@ import Testing
 
 @Suite("Malicious selfies through addSelfies")
 struct SelfieIntakeTests {
-    @Test("lies, bombs and metadata: refused with a reason, or stored without GPS; good photos kept", arguments: StoreFactory.all)
+    @Test(
+        "lies, bombs and metadata: refused with a reason, or stored without GPS; good photos kept",
+        arguments: StoreFactory.all)
     func maliciousSelfies(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
         let user = try studio.user("mal1")
 
         let gpsJPEG = Data(PhotoFixtures.jpeg(metadata: [PhotoFixtures.exifWithGPS()]))
-        let hugeExif = Data(PhotoFixtures.jpeg(metadata: (0..<16).map { PhotoFixtures.hugeExif(fill: UInt8(0x40 + $0)) }))
+        let hugeExif = Data(
+            PhotoFixtures.jpeg(metadata: (0..<16).map { PhotoFixtures.hugeExif(fill: UInt8(0x40 + $0)) }))
         let whole = PhotoFixtures.jpeg(width: 800, height: 1000)
         let uploads = [
             SelfieUpload(data: Data("I am definitely a photo. Trust me.\n".utf8), fileName: "selfie.jpg"),

@@ -27,7 +27,9 @@ extension StudioHarness {
 
     /// Uploads `count` synthetic selfies for `user`.
     @discardableResult
-    func addSyntheticSelfies(for user: AuthenticatedUser, count: Int = 12, seed: UInt64 = 7) async throws
+    func addSyntheticSelfies(
+        for user: AuthenticatedUser, count: Int = 12, seed: UInt64 = 7
+    ) async throws
         -> SelfieIntakeResult
     {
         let selfies = SyntheticSelfies.make(count: count, seed: seed)

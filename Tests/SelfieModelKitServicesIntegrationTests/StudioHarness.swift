@@ -65,12 +65,15 @@ struct StudioHarness: Sendable {
     var clock: SimulatorClock { simulator.clock }
     var now: Date { simulator.clock.now }
 
-    static func make(_ factory: StoreFactory, _ options: HarnessOptions = HarnessOptions()) async throws
+    static func make(
+        _ factory: StoreFactory, _ options: HarnessOptions = HarnessOptions()
+    ) async throws
         -> StudioHarness
     {
         let simulator = ReplicateSimulator(
             configuration: ReplicateSimulator.Configuration(
-                accounts: [SimulatorAccount(owner: owner.rawValue, token: token, webhookSecret: webhookSecretText)], seed: options.seed,
+                accounts: [SimulatorAccount(owner: owner.rawValue, token: token, webhookSecret: webhookSecretText)],
+                seed: options.seed,
                 faults: options.faults, rateLimits: options.simulatorRateLimits, imageLongSide: 128),
             clock: .virtual())
         let clock = simulator.clock

@@ -14,7 +14,9 @@ actor DeliveryBox {
 }
 
 /// Standard Webhooks headers signed with `secret` (`whsec_<base64>`).
-func signedHeaders(id: String, timestamp: Date, body: Data, secret: String = StudioHarness.webhookSecretText)
+func signedHeaders(
+    id: String, timestamp: Date, body: Data, secret: String = StudioHarness.webhookSecretText
+)
     -> HTTPFields
 {
     let seconds = String(Int(timestamp.timeIntervalSince1970))
@@ -32,7 +34,9 @@ func signedHeaders(id: String, timestamp: Date, body: Data, secret: String = Stu
 
 @Suite("Webhooks: lost, repeated, forged, stale")
 struct WebhookTests {
-    @Test("all webhooks dropped: every training and generation completes through the reconciler", arguments: StoreFactory.all)
+    @Test(
+        "all webhooks dropped: every training and generation completes through the reconciler",
+        arguments: StoreFactory.all)
     func allWebhooksDropped(_ factory: StoreFactory) async throws {
         var options = HarnessOptions()
         options.faults.webhookDropRate = 1

@@ -114,9 +114,11 @@ public struct Reconciler: Service {
     }
 
     private func resolveOrphan(_ attempt: TrainingAttempt) async throws {
+        guard await !context.pendingCreates.isStarting(attempt.id) else { return }
         let modelID = ReplicateModelID.selfieModel(for: attempt.userID, owner: context.owner)
         let candidates = try await context.client.listTrainings(for: attempt.userID)
-        for found in candidates where found.destination == modelID.description {
+        for found in candidates where Self.isTraining(found, of: modelID, triggerWord: TriggerWord(for: attempt.userID))
+        {
             guard let created = found.createdAt, created >= attempt.createdAt.addingTimeInterval(-60),
                 try await context.store.systemTrainingAttempt(trainingID: found.id) == nil
             else { continue }
@@ -133,7 +135,16 @@ public struct Reconciler: Service {
         }
     }
 
+    /// Whether a training Replicate lists is one of `modelID`'s. Replicate's training objects do not always
+    /// carry `destination`; the trigger word, derived from the user's id, names the user as surely.
+    static func isTraining(_ training: Training, of modelID: ReplicateModelID, triggerWord: TriggerWord) -> Bool {
+        if let destination = training.destination { return destination == modelID.description }
+        if let written = training.trainingOutput?.model { return written == modelID }
+        return training.input?["trigger_word"]?.stringValue == triggerWord.rawValue
+    }
+
     private func resolveOrphan(_ record: GenerationRecord) async throws {
+        guard await !context.pendingCreates.isStarting(record.id) else { return }
         let candidates = try await context.client.listPredictions(for: record.userID)
         let sent = (try? JSONSerialization.jsonObject(with: record.requestBody)) as? [String: Any]
         let version = sent?["version"] as? String

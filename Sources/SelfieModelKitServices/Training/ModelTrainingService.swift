@@ -170,6 +170,7 @@ public struct ModelTrainingService: Sendable {
         // Only the create call itself can start a training: a failure before it (the model or the upload)
         // fails the attempt at once, so the user can try again without waiting for the reconciler.
         var createCallSent = false
+        await context.pendingCreates.begin(attempt.id)
         do {
             try await ensureModelExists(modelID, for: user)
             let file = try await context.client.uploadFile(
@@ -186,9 +187,11 @@ public struct ModelTrainingService: Sendable {
             let training = try await context.client.createTraining(request)
             let outcome = try await context.store.attachTrainingID(
                 training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user)
+            await context.pendingCreates.end(attempt.id)
             StudioMetrics.trainingStarted()
             return outcome.record
         } catch {
+            await context.pendingCreates.end(attempt.id)
             if !createCallSent || !FailureExplanation.mayHaveStarted(error) {
                 _ = try? await context.store.updateTrainingAttempt(
                     attempt.id,
