@@ -231,6 +231,10 @@ let package = Package(
             dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
         ),
         .testTarget(
+            name: "SelfieStudioDemoTests",
+            dependencies: ["selfie-studio", "SelfieModelKitValidation"]
+        ),
+        .testTarget(
             name: "SelfieModelKitCompileFailTests",
             dependencies: ["SelfieModelKitValidation"]
         ),

@@ -14,6 +14,8 @@ struct SelfieSim: AsyncParsableCommand {
             files are served from /delivery on the same address. Point a client at http://HOST:PORT (the \
             official Python client: replicate.Client(api_token=TOKEN, base_url="http://HOST:PORT")).
             Without --token or --account, the account OWNER uses the token "selfie-sim-token".
+            Faults can be changed while it runs: GET or PUT /__selfie-sim/faults with a JSON object such as \
+            {"rate_limit_rate": 0.1, "retry_after": true, "latency_ms": [50, 200], "webhook_drop_rate": 0.5}.
             """)
 
     @Option(help: "The port to listen on; 0 picks a free port.")

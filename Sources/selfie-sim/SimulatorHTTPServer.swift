@@ -76,6 +76,12 @@ struct SimulatorHTTPServer: Sendable {
     }
 
     private func answer(_ head: HTTPRequestHead, body: Data?) async throws -> (HTTPResponse, Data) {
+        if head.uri == FaultsEndpoint.path {
+            let method = HTTPRequest.Method(head.method.rawValue) ?? .get
+            let (status, data) = await FaultsEndpoint.handle(method: method, body: body, simulator: simulator)
+            let response = HTTPResponse(status: .init(code: status), headerFields: [.contentType: "application/json"])
+            return (response, data)
+        }
         var fields = HTTPFields()
         for header in head.headers {
             if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }

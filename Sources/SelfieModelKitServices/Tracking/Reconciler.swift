@@ -117,8 +117,10 @@ public struct Reconciler: Service {
         guard await !context.pendingCreates.isStarting(attempt.id) else { return }
         let modelID = ReplicateModelID.selfieModel(for: attempt.userID, owner: context.owner)
         let candidates = try await context.client.listTrainings(for: attempt.userID)
-        for found in candidates where Self.isTraining(found, of: modelID, triggerWord: TriggerWord(for: attempt.userID))
-        {
+        let triggerWord = TriggerWord(for: attempt.userID).rawValue
+        // Replicate's training objects may omit `destination`; the trigger word is derived from the user too.
+        for found in candidates
+        where found.destination == modelID.description || found.input?["trigger_word"]?.stringValue == triggerWord {
             guard let created = found.createdAt, created >= attempt.createdAt.addingTimeInterval(-60),
                 try await context.store.systemTrainingAttempt(trainingID: found.id) == nil
             else { continue }
@@ -133,14 +135,6 @@ public struct Reconciler: Service {
             _ = try await context.store.systemUpdateTrainingAttempt(
                 attempt.id, JobUpdate(from: .recorded, to: .failed, failure: FailureExplanation.neverStarted))
         }
-    }
-
-    /// Whether a training Replicate lists is one of `modelID`'s. Replicate's training objects do not always
-    /// carry `destination`; the trigger word, derived from the user's id, names the user as surely.
-    static func isTraining(_ training: Training, of modelID: ReplicateModelID, triggerWord: TriggerWord) -> Bool {
-        if let destination = training.destination { return destination == modelID.description }
-        if let written = training.trainingOutput?.model { return written == modelID }
-        return training.input?["trigger_word"]?.stringValue == triggerWord.rawValue
     }
 
     private func resolveOrphan(_ record: GenerationRecord) async throws {

@@ -107,6 +107,16 @@ public final class ReplicateSimulator: HTTPTransport, Sendable {
         await engine.webhookSecret(owner: owner).flatMap { try? WebhookSecret($0) }
     }
 
+    /// Fixture shortcut: creates the model `owner/name` if it does not exist and gives it a trained
+    /// version whose look derives from `images` (as a succeeded training on them would), without running
+    /// a training. Returns the version id (64 hex digits); the model's `latest_version` becomes it.
+    public func installTrainedVersion(
+        owner: String, name: String, images: [Data], triggerWord: String, visibility: String = "private"
+    ) async -> String {
+        await engine.installTrainedVersion(
+            owner: owner, name: name, images: images, triggerWord: triggerWord, visibility: visibility)
+    }
+
     /// Points `urls` and output links at other base URLs (`selfie-sim` does this once its port is known).
     public func setBaseURLs(api: String, delivery: String) async {
         await engine.setURLs(apiBaseURL: api, deliveryBaseURL: delivery)

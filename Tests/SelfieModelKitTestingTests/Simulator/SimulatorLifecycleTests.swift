@@ -135,6 +135,22 @@ struct SimulatorLifecycleTests {
         #expect(try await caller.get("/models/alice/m").json["run_count"]?.integerValue == 1)
     }
 
+    @Test("installTrainedVersion gives a model a usable version without a training")
+    func installedVersion() async throws {
+        let simulator = SimFixtures.simulator()
+        let caller = SimCaller(simulator: simulator, token: SimFixtures.alice.token)
+        let images = SyntheticSelfies.make(count: 2, seed: 5, width: 32, height: 40).map(\.png)
+        let id = await simulator.installTrainedVersion(
+            owner: "alice", name: "7-selfie-lora", images: images, triggerWord: "user7")
+        #expect(try await caller.get("/models/alice/7-selfie-lora").json["latest_version"]?["id"]?.stringValue == id)
+        let done = try await caller.json(
+            .post, "/predictions", SimFixtures.predictionBody(version: "alice/7-selfie-lora:\(id)"),
+            headers: ["Prefer": "wait"])
+        #expect(done.json["status"]?.stringValue == "succeeded")
+        let bob = SimCaller(simulator: simulator, token: SimFixtures.bob.token)
+        #expect(try await bob.json(.post, "/predictions", SimFixtures.predictionBody(version: id)).status == 422)
+    }
+
     @Test("Prefer: wait blocks until the prediction completes")
     func preferWait() async throws {
         let simulator = SimFixtures.simulator()

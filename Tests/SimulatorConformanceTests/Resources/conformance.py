@@ -6,6 +6,7 @@ SIM_OTHER_OWNER/SIM_OTHER_TOKEN (second account). Exits non-zero on the first mi
 
 import http.server
 import io
+import json
 import os
 import re
 import struct
@@ -269,6 +270,21 @@ other.models.create(owner=OTHER_OWNER, name=MODEL, visibility="private", hardwar
 check(other.models.get(f"{OTHER_OWNER}/{MODEL}").owner == OTHER_OWNER, "the second account has its own model")
 check(all(p.id != prediction.id for p in other.predictions.list().results), "lists are per account")
 
+# --- faults switched at run time ---------------------------------------------------------------
+def set_faults(settings):
+    request = urllib.request.Request(
+        f"{URL}/__selfie-sim/faults", data=json.dumps(settings).encode(), method="PUT",
+        headers={"Content-Type": "application/json"})
+    return json.loads(urllib.request.urlopen(request, timeout=10).read())
+
+
+check(set_faults({"rate_limit_rate": 1.0, "retry_after": True})["rate_limit_rate"] == 1.0, "faults endpoint")
+throttled = expect_error(
+    429, lambda: client.models.create(owner=OWNER, name="throttled", visibility="private", hardware="gpu-t4"))
+check(re.fullmatch(r"Request was throttled\. Your rate limit resets in ~\d+s\.", throttled.detail or "") is not None,
+      f"Replicate's throttling detail, got {throttled.detail!r}")
+check(set_faults({"rate_limit_rate": 0.0})["rate_limit_rate"] == 0.0, "faults can be switched off")
+
 # --- webhooks ----------------------------------------------------------------------------------
 wait_for(lambda: len(DELIVERIES) >= 3, 30, "three webhook deliveries")
 time.sleep(0.5)
@@ -287,8 +303,6 @@ for headers, body in delivered:
         check(False, "another account's secret must not validate")
     except InvalidSignatureError:
         pass
-    import json
-
     payload = json.loads(body)
     events.setdefault(payload["id"], []).append(payload["status"])
 check(events.get(training.id, [])[:1] == ["starting"], f"training start webhook, got {events.get(training.id)}")

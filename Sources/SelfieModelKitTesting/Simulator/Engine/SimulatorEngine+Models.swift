@@ -122,3 +122,24 @@ extension SimulatorEngine {
         models[modelKey] = model
     }
 }
+
+extension SimulatorEngine {
+    /// Fixture support: creates `owner/name` if needed and gives it a trained version for `images`
+    /// (as if a training had succeeded), returning the version id.
+    package func installTrainedVersion(
+        owner: String, name: String, images: [Data], triggerWord: String, visibility: String
+    ) -> String {
+        let key = "\(owner)/\(name)"
+        if models[key] == nil {
+            models[key] = ModelRecord(
+                owner: owner, name: name, description: nil, visibility: visibility, hardware: "gpu-t4",
+                createdAt: clock.now)
+        }
+        let digests = images.map { SimulatorHash.sha256($0) }
+        let look = TrainingLook(
+            imageDigests: digests, identity: SimulatorHash.sha256(digests.flatMap { $0 }), triggerWord: triggerWord)
+        let id = SimulatorHash.sha256Hex(Data("installed\n\(SimulatorHash.hex(look.identity))\n\(key)".utf8))
+        addTrainedVersion(id: id, modelKey: key, look: look)
+        return id
+    }
+}

@@ -32,11 +32,14 @@ package enum PortraitRenderer {
         let headY = Double(height) * (0.40 + (random.unit() - 0.5) * 0.06)
         let headRX = unit * (0.17 + random.unit() * 0.03)
         let headRY = headRX * 1.3
-        image.fillEllipse(
-            cx: Double(width) / 2, cy: Double(height) + unit * 0.08, rx: unit * 0.46, ry: unit * 0.42, clothing)
         image.fillRect(
             x: Int(headX - headRX * 0.38), y: Int(headY + headRY * 0.6), width: Int(headRX * 0.76),
-            height: Int(headRY * 1.7), skin.mixed(with: RGB(0, 0, 0), 0.12))
+            height: Int(Double(height) - headY), skin.mixed(with: RGB(0, 0, 0), 0.12))
+        image.fillEllipse(
+            cx: Double(width) / 2, cy: Double(height) + unit * 0.02, rx: unit * 0.48, ry: unit * 0.44, clothing)
+        image.fillEllipse(
+            cx: headX, cy: Double(height) - unit * 0.42, rx: headRX * 0.38, ry: unit * 0.05,
+            skin.mixed(with: RGB(0, 0, 0), 0.12))
         image.fillEllipse(cx: headX, cy: headY - headRY * 0.18, rx: headRX * 1.14, ry: headRY * 1.0, hair)
         image.fillEllipse(cx: headX, cy: headY, rx: headRX, ry: headRY, skin)
         image.fillEllipse(cx: headX, cy: headY - headRY * 0.78, rx: headRX * 0.98, ry: headRY * 0.34, hair)
