@@ -45,3 +45,29 @@ final class CrashingTransport: HTTPTransport, Sendable {
         $0.method == .post && ($0.path ?? "").hasSuffix("/trainings")
     }
 }
+
+/// Counts the matching requests that have been answered.
+final class CountingTransport: HTTPTransport, Sendable {
+    private let base: any HTTPTransport
+    private let matches: @Sendable (HTTPRequest) -> Bool
+    private let counter = Counter()
+
+    private actor Counter {
+        var value = 0
+        func increment() { value += 1 }
+    }
+
+    init(wrapping base: any HTTPTransport, when matches: @escaping @Sendable (HTTPRequest) -> Bool) {
+        self.base = base
+        self.matches = matches
+    }
+
+    /// How many matching requests have been answered.
+    var count: Int { get async { await counter.value } }
+
+    func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
+        let response = try await base.send(request, body: body)
+        if matches(request) { await counter.increment() }
+        return response
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import SelfieModelKit
+import SelfieModelKitReplicate
 import SelfieModelKitServices
 import SelfieModelKitTesting
 import SelfieModelKitValidation
@@ -28,8 +29,8 @@ struct GuidanceKeyTests {
 
         // By default the body stays exactly the spec's: no guidance_scale.
         _ = try await studio.generation.generate(user: user, look: studio.firstLook)
-        let input = try #require(
-            try RequestInspection.json(try #require(await studio.predictionCreates().last))["input"]?.objectValue)
+        let sentByDefault = try #require(await studio.predictionCreates().last)
+        let input = try #require(try RequestInspection.json(sentByDefault)["input"]?.objectValue)
         #expect(input["guidance_scale"] == nil)
         #expect(input["guidance"] == .double(2.8))
     }
@@ -50,8 +51,9 @@ struct GuidanceKeyTests {
         #expect(input.count == 11)
         #expect(try await studio.finish(started, for: user).status == .succeeded)
         let record = try #require(try await studio.store.userModel(for: user))
+        let body = try #require(sent.body)
         let report = studio.context.auditor.audit(
-            records: [record], requests: [RecordedPredictionRequest(user: user.id, body: try #require(sent.body))])
+            records: [record], requests: [RecordedPredictionRequest(user: user.id, body: body)])
         #expect(report.isCompliant, "\(report)")
     }
 }

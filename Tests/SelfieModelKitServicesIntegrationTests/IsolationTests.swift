@@ -1,5 +1,6 @@
 import Foundation
 import SelfieModelKit
+import SelfieModelKitReplicate
 import SelfieModelKitServices
 import SelfieModelKitTesting
 import SelfieModelKitValidation
@@ -37,30 +38,24 @@ struct IsolationTests {
         let photo = alicePhotos[0]
         let selfie = aliceSelfies[0]
 
-        #expect(
-            same(
-                await failure { _ = try await studio.generation.generation(started.id, for: bob) },
-                await failure { _ = try await studio.generation.generation(GenerationID(), for: bob) }))
-        #expect(
-            same(
-                await failure { _ = try await studio.generation.photo(photo.id, for: bob) },
-                await failure { _ = try await studio.generation.photo(PhotoID(), for: bob) }))
-        #expect(
-            same(
-                await failure { _ = try await studio.generation.photo(selfie.id, for: bob) },
-                await failure { _ = try await studio.generation.photo(PhotoID(), for: bob) }))
-        #expect(
-            same(
-                await failure { _ = try await studio.generation.setFavourite(photo.id, true, for: bob) },
-                await failure { _ = try await studio.generation.setFavourite(PhotoID(), true, for: bob) }))
-        #expect(
-            same(
-                await failure { try await studio.generation.deletePhoto(photo.id, for: bob) },
-                await failure { try await studio.generation.deletePhoto(PhotoID(), for: bob) }))
-        #expect(
-            same(
-                await failure { try await studio.training.deleteSelfie(selfie.id, for: bob) },
-                await failure { try await studio.training.deleteSelfie(PhotoID(), for: bob) }))
+        let theirs1 = await failure { _ = try await studio.generation.generation(started.id, for: bob) }
+        let missing1 = await failure { _ = try await studio.generation.generation(GenerationID(), for: bob) }
+        #expect(same(theirs1, missing1))
+        let theirs2 = await failure { _ = try await studio.generation.photo(photo.id, for: bob) }
+        let missing2 = await failure { _ = try await studio.generation.photo(PhotoID(), for: bob) }
+        #expect(same(theirs2, missing2))
+        let theirs3 = await failure { _ = try await studio.generation.photo(selfie.id, for: bob) }
+        let missing3 = await failure { _ = try await studio.generation.photo(PhotoID(), for: bob) }
+        #expect(same(theirs3, missing3))
+        let theirs4 = await failure { _ = try await studio.generation.setFavourite(photo.id, true, for: bob) }
+        let missing4 = await failure { _ = try await studio.generation.setFavourite(PhotoID(), true, for: bob) }
+        #expect(same(theirs4, missing4))
+        let theirs5 = await failure { try await studio.generation.deletePhoto(photo.id, for: bob) }
+        let missing5 = await failure { try await studio.generation.deletePhoto(PhotoID(), for: bob) }
+        #expect(same(theirs5, missing5))
+        let theirs6 = await failure { try await studio.training.deleteSelfie(selfie.id, for: bob) }
+        let missing6 = await failure { try await studio.training.deleteSelfie(PhotoID(), for: bob) }
+        #expect(same(theirs6, missing6))
         #expect(await failure { _ = try await studio.generation.generation(started.id, for: bob) }?.code == .notFound)
 
         // Nothing of Alice's changed or went.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SelfieModelKit
+import SelfieModelKitReplicate
 import SelfieModelKitServices
 import SelfieModelKitTesting
 import SelfieModelKitValidation

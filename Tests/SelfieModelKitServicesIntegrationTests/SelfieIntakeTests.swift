@@ -1,5 +1,6 @@
 import Foundation
 import SelfieModelKit
+import SelfieModelKitReplicate
 import SelfieModelKitServices
 import SelfieModelKitTesting
 import SelfieModelKitValidation

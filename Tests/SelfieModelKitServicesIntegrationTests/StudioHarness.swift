@@ -86,7 +86,12 @@ struct StudioHarness: Sendable {
             await Task.yield()
         }
         let budget = RateBudget(limits: options.budgetLimits, clock: scheduling)
-        let transport: any HTTPTransport = options.wrapTransport?(simulator) ?? simulator
+        let transport: any HTTPTransport
+        if let wrap = options.wrapTransport {
+            transport = wrap(simulator)
+        } else {
+            transport = simulator
+        }
         let logger = Logger(label: "SelfieModelKitServicesIntegrationTests") { _ in SwiftLogNoOpLogHandler() }
         let client = try ReplicateClient(
             token: try APIToken(token), transport: transport, budget: budget,
@@ -129,15 +134,27 @@ extension SimulatorWebhookDelivery {
     }
 }
 
-/// Holds sleepers while closed; open by default.
+/// Holds virtual sleepers while closed (open by default), and before each sleep lets runnable work
+/// catch up until `settled` says so: a real sleep of a second lets every task that was just granted a
+/// permit send its request, and virtual time must not run ahead of them.
 actor SleepGate {
     private var isOpen = true
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var settled: (@Sendable () async -> Bool)?
 
     func wait() async {
-        if isOpen { return }
-        await withCheckedContinuation { waiters.append($0) }
+        if !isOpen {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        if let settled {
+            for _ in 0..<10_000 {
+                if await settled() { break }
+                await Task.yield()
+            }
+        }
     }
+
+    func waitUntilSettled(_ settled: @escaping @Sendable () async -> Bool) { self.settled = settled }
 
     func close() { isOpen = false }
 
@@ -145,5 +162,24 @@ actor SleepGate {
         isOpen = true
         for waiter in waiters { waiter.resume() }
         waiters.removeAll()
+    }
+}
+
+/// A value set once from a `@Sendable` closure and read afterwards.
+final class Box<Value: Sendable>: @unchecked Sendable {
+    // `@unchecked` because the one mutable field is only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: Value?
+
+    func set(_ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        stored = value
+    }
+
+    var value: Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
     }
 }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import SelfieModelKit
+import SelfieModelKitReplicate
 import SelfieModelKitServices
 import SelfieModelKitTesting
 import SelfieModelKitValidation
@@ -60,7 +61,8 @@ struct WebhookTests {
         var started: [(AuthenticatedUser, GenerationRecord)] = []
         for user in users {
             started.append((user, try await studio.generation.generate(user: user, look: studio.firstLook)))
-            let (_, maya) = try await studio.maya.generate(user: user, from: "Editorial portrait in a café, Paris")
+            let (_, maya) = try await studio.maya.generate(
+                user: user, from: "Editorial portrait in a café in Paris, golden light. Surprise me.")
             started.append((user, try #require(maya)))
         }
         try await studio.advance(by: 600)
