@@ -144,4 +144,48 @@ struct BurstTests {
         #expect(try await studio.finish(first, for: user, reconcile: true).status == .succeeded)
         #expect(await studio.predictionCreates().count == 2)
     }
+
+    @Test(
+        "when another instance's reconciler gives a queued generation up, its prediction is canceled, not left untracked",
+        .timeLimit(.minutes(1)), arguments: StoreFactory.all)
+    func givenUpGenerationIsCanceled(_ factory: StoreFactory) async throws {
+        let gate = SleepGate()
+        var options = HarnessOptions()
+        options.sleepGate = gate
+        options.budgetLimits = RateBudget.Limits(predictionCreate: RateLimit(requestsPerMinute: 60, burst: 1))
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+        let user = try await studio.trainedUser("queue2", reconcile: true)
+        // A second host instance: same store and Replicate account, its own process state.
+        let other = StudioContext(
+            client: studio.context.client, store: studio.store, images: studio.images, owner: StudioHarness.owner,
+            publicURL: StudioHarness.publicURL, logger: studio.context.logger, now: studio.context.now)
+        let otherReconciler = Reconciler(
+            training: ModelTrainingService(context: other),
+            generation: ImageGenerationService(context: other, catalog: studio.generation.catalog, monthlyQuota: nil),
+            holder: "other-instance", orphanGracePeriod: options.orphanGracePeriod)
+
+        await gate.close()
+        let first = try await studio.generation.generate(user: user, look: studio.firstLook)
+        let queued = Task { try await studio.generation.generate(user: user, look: studio.firstLook) }
+        for _ in 0..<100_000 {
+            if await studio.budget.waitingCount(in: .predictionCreate) == 1 { break }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try await studio.advance(by: options.orphanGracePeriod + 60)
+        try await otherReconciler.reconcileOnce()
+        let givenUp = try #require(try await studio.store.generations(for: user, limit: 10).first { $0.id != first.id })
+        #expect(givenUp.status == .failed)
+
+        await gate.open()
+        let error = await #expect(throws: SelfieModelKitError.self) { try await queued.value }
+        #expect(error?.code == .transitionConflict)
+        let creates = await studio.predictionCreates()
+        #expect(creates.count == 2)
+        let predictions = try await studio.context.client.listPredictions()
+        let orphan = try #require(predictions.first { $0.id != first.predictionID })
+        #expect(await studio.requests("POST", "/predictions/\(orphan.id)/cancel").count == 1)
+        #expect(orphan.status == .canceled)
+        #expect(try await studio.store.systemGeneration(predictionID: orphan.id) == nil)
+    }
 }

@@ -68,7 +68,15 @@ public struct ImageGenerationService: Sendable {
         await context.pendingCreates.begin(generation.id)
         do {
             let prediction = try await context.client.createPrediction(request)
-            let attached = try await context.store.attachPredictionID(prediction.id, to: generation.id, for: user)
+            let attached: TransitionOutcome<GenerationRecord>
+            do {
+                attached = try await context.store.attachPredictionID(prediction.id, to: generation.id, for: user)
+            } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+                // Another instance's reconciler gave this generation up as never started while its create
+                // call waited its turn; the prediction nobody tracks any more is canceled, not left running.
+                _ = try? await context.client.cancelPrediction(prediction.id, for: user.id)
+                throw error
+            }
             await context.pendingCreates.end(generation.id)
             StudioMetrics.generationStarted(source: source)
             if prediction.status.isTerminal {

@@ -185,8 +185,16 @@ public struct ModelTrainingService: Sendable {
                 webhook: try context.webhookTarget(events: [.start, .logs, .completed]))
             createCallSent = true
             let training = try await context.client.createTraining(request)
-            let outcome = try await context.store.attachTrainingID(
-                training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user)
+            let outcome: TransitionOutcome<TrainingAttempt>
+            do {
+                outcome = try await context.store.attachTrainingID(
+                    training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user)
+            } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+                // Another instance's reconciler gave this attempt up as never started; cancel the training
+                // nobody tracks any more rather than leave it running.
+                _ = try? await context.client.cancelTraining(training.id, for: user.id)
+                throw error
+            }
             await context.pendingCreates.end(attempt.id)
             StudioMetrics.trainingStarted()
             return outcome.record
