@@ -32,7 +32,7 @@ extension StudioHarness {
     ) async throws
         -> SelfieIntakeResult
     {
-        let selfies = SyntheticSelfies.make(count: count, seed: seed)
+        let selfies = SelfieCache.shared.selfies(count: count, seed: seed)
         return try await training.addSelfies(
             selfies.map { SelfieUpload(data: $0.png, fileName: $0.filename) }, for: user)
     }
@@ -89,5 +89,23 @@ extension StudioHarness {
     /// Every training create the simulator received.
     func trainingCreates() async -> [RecordedRequest] {
         await simulator.recordedRequests().filter { $0.method == "POST" && $0.path.hasSuffix("/trainings") }
+    }
+}
+
+/// Synthetic selfies are rendered once per (count, seed) for the whole test run.
+final class SelfieCache: @unchecked Sendable {
+    // `@unchecked` because the one mutable field is only touched under `lock`.
+    static let shared = SelfieCache()
+    private let lock = NSLock()
+    private var rendered: [String: [SyntheticSelfies.Selfie]] = [:]
+
+    func selfies(count: Int, seed: UInt64) -> [SyntheticSelfies.Selfie] {
+        let key = "\(count)/\(seed)"
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = rendered[key] { return cached }
+        let made = SyntheticSelfies.make(count: count, seed: seed)
+        rendered[key] = made
+        return made
     }
 }
