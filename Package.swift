@@ -252,6 +252,9 @@ let package = Package(
             name: "SelfieModelKitServicesIntegrationTests",
             dependencies: [
                 "SelfieModelKit",
+                "SelfieModelKitPostgres",
+                "PostgresTestServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SelfieModelKitServices",
                 "SelfieModelKitTesting",
                 "SelfieModelKitValidation",

@@ -61,8 +61,8 @@ struct IsolationTests {
         // Nothing of Alice's changed or went.
         #expect(try await studio.generation.photos(for: alice) == alicePhotos)
         #expect(try await studio.training.selfies(for: alice) == aliceSelfies)
-        #expect(try await studio.images.get(photo.storageKey) != nil)
-        #expect(try await studio.images.get(selfie.storageKey) != nil)
+        #expect(await studio.images.get(photo.storageKey) != nil)
+        #expect(await studio.images.get(selfie.storageKey) != nil)
         #expect(try await studio.generation.generation(started.id, for: alice).status == .succeeded)
 
         // Bob's lists hold only Bob's.

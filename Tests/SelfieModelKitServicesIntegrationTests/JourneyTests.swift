@@ -85,9 +85,9 @@ struct JourneyTests {
         #expect(try await studio.generation.setFavourite(favourite.id, false, for: user).isFavourite == false)
 
         let doomed = photos[1]
-        #expect(try await studio.images.get(doomed.storageKey) != nil)
+        #expect(await studio.images.get(doomed.storageKey) != nil)
         try await studio.generation.deletePhoto(doomed.id, for: user)
-        #expect(try await studio.images.get(doomed.storageKey) == nil)
+        #expect(await studio.images.get(doomed.storageKey) == nil)
         photos = try await studio.generation.photos(for: user)
         #expect(photos.count == 5)
         #expect(!photos.contains { $0.id == doomed.id })

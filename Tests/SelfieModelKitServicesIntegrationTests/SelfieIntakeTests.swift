@@ -47,7 +47,7 @@ struct SelfieIntakeTests {
         let gpsInspection = try #require(intake.results[3].photo)
         let gpsRecord = try #require(intake.stored.first { $0.sha256 == Hex.sha256(gpsInspection.data) })
         #expect(gpsRecord.contentType == "image/jpeg")
-        let storedGPS = try #require(try await studio.images.get(gpsRecord.storageKey))
+        let storedGPS = try #require(await studio.images.get(gpsRecord.storageKey))
         #expect(storedGPS.count == gpsRecord.byteCount)
         #expect(Hex.sha256(storedGPS) == gpsRecord.sha256)
         #expect(!storedGPS.containsBytes(Array("GPS".utf8)))
@@ -62,14 +62,14 @@ struct SelfieIntakeTests {
         // The huge EXIF block (16 × 64 KB) is stripped, not stored.
         let hugeInspection = try #require(intake.results[4].photo)
         let hugeRecord = try #require(intake.stored.first { $0.sha256 == Hex.sha256(hugeInspection.data) })
-        let storedHuge = try #require(try await studio.images.get(hugeRecord.storageKey))
+        let storedHuge = try #require(await studio.images.get(hugeRecord.storageKey))
         #expect(hugeExif.count > 16 * 65_000)
         #expect(storedHuge.count < 2000)
         for fill in 0..<16 { #expect(!storedHuge.containsBytes([UInt8](repeating: UInt8(0x40 + fill), count: 64))) }
 
         // Nothing of the refused files was stored, and every stored copy matches its record.
         for record in intake.stored {
-            let bytes = try #require(try await studio.images.get(record.storageKey))
+            let bytes = try #require(await studio.images.get(record.storageKey))
             #expect(Hex.sha256(bytes) == record.sha256)
             #expect(record.userID == user.id)
         }
