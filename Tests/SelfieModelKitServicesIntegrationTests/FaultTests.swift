@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import SelfieModelKit
 import SelfieModelKitReplicate
 import SelfieModelKitServices
@@ -137,5 +138,30 @@ struct FaultTests {
         #expect(try await studio.generation.photos(for: user).filter { $0.generationID == recorded.id }.count == 3)
         #expect(await studio.predictionCreates().count == 1)
         #expect(try await studio.store.generations(for: user, limit: 10).count == 1)
+    }
+
+    @Test(
+        "a failure before the training create call fails the attempt at once, so the user can start again",
+        arguments: StoreFactory.all)
+    func failureBeforeTrainingCreate(_ factory: StoreFactory) async throws {
+        var options = HarnessOptions()
+        options.wrapTransport = {
+            CrashingTransport(wrapping: $0) { $0.method == .post && $0.path == "/v1/files" }
+        }
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+        let user = try studio.user("upload1")
+        try await studio.addSyntheticSelfies(for: user)
+
+        await #expect(throws: (any Error).self) { try await studio.training.startTraining(for: user) }
+        let failed = try #require(try await studio.training.status(for: user).latestAttempt)
+        #expect(failed.status == .failed)
+        #expect(await studio.trainingCreates().isEmpty)
+
+        // No wait for the reconciler: the next start goes ahead and completes.
+        let again = try await studio.training.startTraining(for: user)
+        #expect(again.id != failed.id)
+        #expect(try await studio.finishTraining(for: user).status == .succeeded)
+        #expect(await studio.trainingCreates().count == 1)
     }
 }
