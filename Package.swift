@@ -249,6 +249,23 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SelfieModelKitServicesIntegrationTests",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitPostgres",
+                "PostgresTestServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SelfieModelKitServices",
+                "SelfieModelKitTesting",
+                "SelfieModelKitValidation",
+                "SelfieModelKitReplicate",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .testTarget(
             name: "SelfieModelKitValidationPhotoTests",
             dependencies: ["SelfieModelKit", "SelfieModelKitValidation"]
         ),

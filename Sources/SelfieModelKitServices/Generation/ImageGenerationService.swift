@@ -63,15 +63,28 @@ public struct ImageGenerationService: Sendable {
             NewGeneration(
                 source: source, lookID: lookID, prompt: prompt.text, seed: request.seed.value, requestBody: body),
             monthlyLimit: monthlyQuota, for: user)
+        // The create call may wait its turn in the rate budget for minutes; until it is answered the
+        // reconciler must not take this generation for an orphan.
+        await context.pendingCreates.begin(generation.id)
         do {
             let prediction = try await context.client.createPrediction(request)
-            let attached = try await context.store.attachPredictionID(prediction.id, to: generation.id, for: user)
+            let attached: TransitionOutcome<GenerationRecord>
+            do {
+                attached = try await context.store.attachPredictionID(prediction.id, to: generation.id, for: user)
+            } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+                // Another instance's reconciler gave this generation up as never started while its create
+                // call waited its turn; the prediction nobody tracks any more is canceled, not left running.
+                _ = try? await context.client.cancelPrediction(prediction.id, for: user.id)
+                throw error
+            }
+            await context.pendingCreates.end(generation.id)
             StudioMetrics.generationStarted(source: source)
             if prediction.status.isTerminal {
                 return try await apply(prediction) ?? attached.record
             }
             return attached.record
         } catch {
+            await context.pendingCreates.end(generation.id)
             if !FailureExplanation.mayHaveStarted(error) {
                 _ = try? await context.store.updateGeneration(
                     generation.id,

@@ -26,6 +26,8 @@ public struct StudioContext: Sendable {
     public var logger: Logger
     /// The clock, injectable for tests.
     public var now: @Sendable () -> Date
+    /// The jobs this process is still starting, which the reconciler must not take for orphans.
+    let pendingCreates = PendingCreates()
 
     /// Creates a context.
     public init(

@@ -121,6 +121,7 @@ public struct Reconciler: Service {
     }
 
     private func resolveOrphan(_ attempt: TrainingAttempt) async throws {
+        guard await !context.pendingCreates.isStarting(attempt.id) else { return }
         let modelID = ReplicateModelID.selfieModel(for: attempt.userID, owner: context.owner)
         let candidates = try await context.client.listTrainings(for: attempt.userID)
         let triggerWord = TriggerWord(for: attempt.userID).rawValue
@@ -144,6 +145,7 @@ public struct Reconciler: Service {
     }
 
     private func resolveOrphan(_ record: GenerationRecord) async throws {
+        guard await !context.pendingCreates.isStarting(record.id) else { return }
         let candidates = try await context.client.listPredictions(for: record.userID)
         let sent = (try? JSONSerialization.jsonObject(with: record.requestBody)) as? [String: Any]
         let version = sent?["version"] as? String

@@ -167,6 +167,10 @@ public struct ModelTrainingService: Sendable {
             NewTrainingAttempt(modelID: modelID, photoCount: archive.photoCount, archiveSHA256: archive.sha256),
             for: user)
         context.logger.info("training intent recorded", metadata: ["user": "\(user.id)", "attempt": "\(attempt.id)"])
+        // Only the create call itself can start a training: a failure before it (the model or the upload)
+        // fails the attempt at once, so the user can try again without waiting for the reconciler.
+        var createCallSent = false
+        await context.pendingCreates.begin(attempt.id)
         do {
             try await ensureModelExists(modelID, for: user)
             let file = try await context.client.uploadFile(
@@ -179,13 +183,24 @@ public struct ModelTrainingService: Sendable {
             let request = try TrainingRequest(
                 for: user, owner: context.owner, inputImagesURL: inputImagesURL, hyperparameters: hyperparameters,
                 webhook: try context.webhookTarget(events: [.start, .logs, .completed]))
+            createCallSent = true
             let training = try await context.client.createTraining(request)
-            let outcome = try await context.store.attachTrainingID(
-                training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user)
+            let outcome: TransitionOutcome<TrainingAttempt>
+            do {
+                outcome = try await context.store.attachTrainingID(
+                    training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user)
+            } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+                // Another instance's reconciler gave this attempt up as never started; cancel the training
+                // nobody tracks any more rather than leave it running.
+                _ = try? await context.client.cancelTraining(training.id, for: user.id)
+                throw error
+            }
+            await context.pendingCreates.end(attempt.id)
             StudioMetrics.trainingStarted()
             return outcome.record
         } catch {
-            if !FailureExplanation.mayHaveStarted(error) {
+            await context.pendingCreates.end(attempt.id)
+            if !createCallSent || !FailureExplanation.mayHaveStarted(error) {
                 _ = try? await context.store.updateTrainingAttempt(
                     attempt.id,
                     JobUpdate(
