@@ -125,12 +125,17 @@ extension ReplicateClient {
         var throttles = 0
         var throttledSeconds = 0.0
         while true {
-            if endpoint.isAPICall { try await budget.acquire(endpoint.bucket, for: user) }
+            if endpoint.isAPICall {
+                let waitStarted = ContinuousClock.now
+                try await budget.acquire(endpoint.bucket, for: user)
+                ClientMetrics.budgetWait(ContinuousClock.now - waitStarted, bucket: endpoint.bucket)
+            }
             let response: HTTPResponse
             let body: Data
             do {
                 (response, body) = try await transport.send(makeRequest(endpoint), body: endpoint.body)
             } catch let error as HTTPTransportError {
+                ClientMetrics.call(endpoint, status: "transport-error")
                 failures += 1
                 let safe = !error.requestMayHaveBeenSent || endpoint.method == .get
                 logger.debug(
@@ -150,6 +155,7 @@ extension ReplicateClient {
                     .transport, detail: redact(Self.describe(error)), requestMayHaveBeenSent: true, request: label)
             }
             let status = response.status.code
+            ClientMetrics.call(endpoint, status: String(status))
             logger.debug("replicate response", metadata: ["request": "\(label)", "status": "\(status)"])
             if (200..<300).contains(status) { return (response, body) }
 
