@@ -218,7 +218,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfieStudioDemoTests",
-            dependencies: ["selfie-studio", "SelfieModelKitValidation"]
+            dependencies: ["selfie-studio", "SelfieModelKitValidation", "SelfieModelKitTesting"]
         ),
         .testTarget(
             name: "SelfieModelKitCompileFailTests",

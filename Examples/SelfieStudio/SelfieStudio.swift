@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SelfieModelKit
+import SelfieModelKitReplicate
 import SelfieModelKitServices
 
 /// `selfie-studio`: SSELFIE Studio's AI photo system from the command line.
@@ -46,6 +47,48 @@ struct StudioOptions: ParsableArguments {
         }
     }
 
+    /// Builds the runtime, runs `body` with it, and shuts the runtime down on every path, so the store is
+    /// closed and the simulator's state saved even when the command fails. Errors users can act on become
+    /// their message on standard error and exit code 1.
+    func withRuntime(_ body: (StudioRuntime) async throws -> Void) async throws {
+        let runtime = try await runtime()
+        let outcome: Result<Void, any Error>
+        do {
+            try await body(runtime)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await runtime.shutdown()
+        if case .failure(let error) = outcome {
+            throw Self.explained(error, onSimulator: runtime.simulator != nil)
+        }
+    }
+
+    /// Prints what `error` means for the user and returns the exit code; other errors pass through.
+    static func explained(_ error: any Error, onSimulator: Bool) -> any Error {
+        let terminal = Terminal()
+        switch error {
+        case let error as SelfieModelKitError:
+            terminal.error(error.userMessage)
+        case let error as ReplicateError:
+            var message = "Replicate refused the request"
+            if let status = error.httpStatus { message += " (\(status))" }
+            if let detail = error.detail ?? error.title { message += ": \(detail)" }
+            terminal.error(message)
+            if onSimulator, error.code == .invalidRequest || error.code == .notFound {
+                terminal.error(
+                    "The in-process simulator does not know this model. If simulator-state.json was removed from "
+                        + "the data folder, train the model again with `selfie-studio train`.")
+            }
+        case let error as StudioFailure:
+            terminal.error(error.description)
+        default:
+            return error
+        }
+        return ExitCode.failure
+    }
+
     func user(_ id: String) throws -> AuthenticatedUser {
         do {
             return AuthenticatedUser.verifiedByHost(try UserID(id), via: "selfie-studio command line")
@@ -53,4 +96,10 @@ struct StudioOptions: ParsableArguments {
             throw ValidationError("--user: \(error.userMessage)")
         }
     }
+}
+
+/// A command's own failure (a training or generation that did not succeed), shown to the user as is.
+struct StudioFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

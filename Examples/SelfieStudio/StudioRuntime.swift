@@ -46,12 +46,16 @@ struct StudioRuntime: Sendable {
         let replicateDescription: String
         if usesSimulator {
             try configuration.checkSimulatorAllowed()
-            // A fresh seed per run: ids must never repeat against a data folder kept from an earlier run.
+            // A fresh seed per run: ids must never repeat against a data folder kept from an earlier run,
+            // even if that run ended before it could save the simulator's state.
             let sim = ReplicateSimulator(
                 configuration: ReplicateSimulator.Configuration(
                     accounts: [SimulatorAccount(owner: configuration.replicateOwner.rawValue, token: simulatorToken)],
                     seed: UInt64.random(in: 1...UInt64.max)),
                 clock: .virtual(start: Date()))
+            // The simulator lives in this process only; its world (models trained by an earlier command,
+            // their versions, predictions and outputs) comes back from the data folder.
+            try await restoreSimulator(sim, from: simulatorStateFile(in: dataDirectory))
             simulator = sim
             base = sim
             replicateDescription =
@@ -112,7 +116,13 @@ struct StudioRuntime: Sendable {
         return StudioRuntime(
             configuration: configuration, simulator: simulator, recorder: recorder, context: context,
             training: training, generation: generation, maya: maya, reconciler: reconciler, webhooks: webhooks,
-            storeDescription: storeDescription, replicateDescription: replicateDescription, shutdown: closeStore)
+            storeDescription: storeDescription, replicateDescription: replicateDescription,
+            shutdown: { [simulator] in
+                if let simulator {
+                    await saveSimulator(simulator, to: simulatorStateFile(in: dataDirectory))
+                }
+                await closeStore()
+            })
     }
 
     /// Moves the job forward: on the simulator, advances its virtual clock; then runs one reconciler pass.

@@ -30,6 +30,14 @@ struct Terminal: Sendable {
         fflush(nil)
     }
 
+    /// Writes `✗ text` to standard error, in red when standard error is a terminal.
+    func error(_ text: String) {
+        let coloured = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let message = coloured ? "\u{1B}[31m✗ \(text)\u{1B}[0m" : "✗ \(text)"
+        fflush(stdout)
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
     /// Draws `[#####-----]  42%  label`; in a terminal it redraws in place, otherwise it prints each tenth.
     final class ProgressBar: @unchecked Sendable {
         private let terminal: Terminal
