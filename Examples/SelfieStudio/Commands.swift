@@ -69,7 +69,8 @@ struct TrainCommand: AsyncParsableCommand {
             do {
                 return SelfieUpload(data: try Data(contentsOf: file), fileName: file.lastPathComponent)
             } catch {
-                throw ValidationError("--images: \(file.lastPathComponent) can't be read (\(error.localizedDescription)).")
+                throw ValidationError(
+                    "--images: \(file.lastPathComponent) can't be read (\(error.localizedDescription)).")
             }
         }
     }
@@ -198,7 +199,8 @@ struct PhotosCommand: AsyncParsableCommand {
             let dates = ISO8601DateFormatter()
             for photo in photos {
                 let favourite = photo.isFavourite ? "★" : " "
-                print("\(photo.id)  \(photo.width)×\(photo.height)  \(favourite)  \(dates.string(from: photo.createdAt))")
+                print(
+                    "\(photo.id)  \(photo.width)×\(photo.height)  \(favourite)  \(dates.string(from: photo.createdAt))")
             }
             print("\(photos.count) photo\(photos.count == 1 ? "" : "s")")
         }

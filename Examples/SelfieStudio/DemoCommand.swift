@@ -80,7 +80,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         bar.finish()
         guard attempt.status == .succeeded else {
-            throw StudioFailure("training ended \(attempt.status): \(attempt.failure?.userMessage ?? "no reason given")")
+            throw StudioFailure(
+                "training ended \(attempt.status): \(attempt.failure?.userMessage ?? "no reason given")")
         }
         let record = try await runtime.context.store.userModel(for: user)
         terminal.line(

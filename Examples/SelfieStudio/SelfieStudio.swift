@@ -42,8 +42,9 @@ struct StudioOptions: ParsableArguments {
             return try await StudioRuntime.make(
                 dataDirectory: URL(fileURLWithPath: data, isDirectory: true), logger: logger)
         } catch let error as SelfieModelKitError {
-            throw ValidationError(
-                error.code == .configuration ? "\(error.userMessage)\n\(error.detail)" : error.userMessage)
+            let detail = error.code == .configuration && !error.detail.isEmpty ? "\n\(error.detail)" : ""
+            Terminal().error(error.userMessage + detail)
+            throw ExitCode.failure
         }
     }
 

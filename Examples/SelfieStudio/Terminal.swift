@@ -34,7 +34,7 @@ struct Terminal: Sendable {
     func error(_ text: String) {
         let coloured = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let message = coloured ? "\u{1B}[31m✗ \(text)\u{1B}[0m" : "✗ \(text)"
-        fflush(stdout)
+        fflush(nil)
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 

@@ -85,8 +85,9 @@ struct CommandsTests {
         let compliance = try workspace.studio(["compliance", "--user", "42"])
         #expect(compliance.status == 0, "compliance failed:\n\(compliance.output)")
         #expect(compliance.output.contains("Result: COMPLIANT"))
-        #expect(!(train.output + status.output + byLook.output + byPrompt.output).contains(
-            Executable.simulatorTokenMarker))
+        #expect(
+            !(train.output + status.output + byLook.output + byPrompt.output).contains(
+                Executable.simulatorTokenMarker))
     }
 
     @Test("Mistakes get a helpful message and a non-zero exit, never a crash")
@@ -94,7 +95,9 @@ struct CommandsTests {
         let workspace = try Workspace()
         defer { workspace.remove() }
 
-        let untrained = try workspace.studio(["generate", "--user", "7", "--prompt", "a portrait in a park", "--output", workspace.photos.path])
+        let untrained = try workspace.studio([
+            "generate", "--user", "7", "--prompt", "a portrait in a park", "--output", workspace.photos.path,
+        ])
         #expect(untrained.status == 1, untrained.output)
         #expect(untrained.output.contains("✗ "))
         #expect(FileManager.default.fileExists(atPath: workspace.stateFile.path), "a failed command saves too")

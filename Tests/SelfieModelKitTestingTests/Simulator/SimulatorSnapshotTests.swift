@@ -7,7 +7,8 @@ import Testing
 @Suite("Simulator snapshots: a world that outlives its process")
 struct SimulatorSnapshotTests {
     /// A simulator like ``SimFixtures/simulator`` with small images, on `seed`, starting at `start`.
-    static func simulator(seed: UInt64, start: Date = Date(timeIntervalSince1970: 1_767_225_600)) -> ReplicateSimulator {
+    static func simulator(seed: UInt64, start: Date = Date(timeIntervalSince1970: 1_767_225_600)) -> ReplicateSimulator
+    {
         ReplicateSimulator(
             configuration: ReplicateSimulator.Configuration(
                 accounts: [SimFixtures.alice, SimFixtures.bob], seed: seed, imageLongSide: 64),
@@ -146,7 +147,8 @@ struct SimulatorSnapshotTests {
             let image = try await caller.get(url)
             #expect(image.status == 200)
             #expect(image.body.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-            #expect(image.body == (try await expectedCaller.get(expectedURL)).body, "the same look renders the same photo")
+            #expect(
+                image.body == (try await expectedCaller.get(expectedURL)).body, "the same look renders the same photo")
         }
     }
 

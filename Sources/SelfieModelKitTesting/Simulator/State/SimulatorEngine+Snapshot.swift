@@ -36,12 +36,13 @@ extension SimulatorEngine {
     package func restore(from data: Data) throws(SimulatorStateError) {
         let decoder = JSONDecoder()
         guard let header = try? decoder.decode(SimulatorSnapshot.Header.self, from: data) else {
-            throw SimulatorStateError(.unreadable, "the data is not a simulator snapshot (no \"format\" field)")
+            throw SimulatorStateError(.unreadable, "it is not a simulator snapshot")
         }
         guard header.format == SimulatorSnapshot.currentFormat else {
             throw SimulatorStateError(
                 .unsupportedFormat,
-                "the snapshot's format is \"\(header.format)\"; this simulator reads \"\(SimulatorSnapshot.currentFormat)\"")
+                "the snapshot's format is \"\(header.format)\"; this simulator reads \"\(SimulatorSnapshot.currentFormat)\""
+            )
         }
         let document: SimulatorSnapshot
         do {
