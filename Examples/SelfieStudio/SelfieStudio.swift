@@ -15,7 +15,8 @@ struct SelfieStudio: AsyncParsableCommand {
             Every user has their own model, {owner}/{userId}-selfie-lora, trained with ostris/flux-dev-lora-trainer \
             and the trigger word user{userId}. Configuration comes from the environment: REPLICATE_API_TOKEN, \
             REPLICATE_API_BASE_URL, REPLICATE_OWNER, REPLICATE_WEBHOOK_SECRET, PUBLIC_URL, DATABASE_URL. Without \
-            them, the embedded defaults are used: the SQLite store in --data and the in-process simulator.
+            them, the embedded defaults are used: the SQLite store in --data and the in-process simulator, whose \
+            state is kept in --data too (simulator-state.json), so separate commands share one simulated Replicate.
             """,
         subcommands: [
             DemoCommand.self, TrainCommand.self, StatusCommand.self, GenerateCommand.self, LooksCommand.self,
@@ -25,7 +26,7 @@ struct SelfieStudio: AsyncParsableCommand {
 
 /// Options every command shares.
 struct StudioOptions: ParsableArguments {
-    @Option(name: .long, help: "The data folder: the SQLite database and stored photos.")
+    @Option(name: .long, help: "The data folder: the SQLite database, stored photos and the simulator's state.")
     var data: String = "./.selfie-studio"
 
     @Flag(name: .long, help: "Log what the library does (to stderr).")
