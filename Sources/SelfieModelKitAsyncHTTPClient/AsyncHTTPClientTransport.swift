@@ -6,10 +6,10 @@ import NIOHTTP1
 import NIOPosix
 import SelfieModelKit
 
-/// An ``HTTPTransport`` on AsyncHTTPClient, for server hosts that already run SwiftNIO.
+/// An `HTTPTransport` on AsyncHTTPClient, for server hosts that already run SwiftNIO.
 ///
 /// The transport never follows redirects and never retries: the Replicate client decides what is safe
-/// to retry, from the ``HTTPTransportError/requestMayHaveBeenSent`` flag this transport sets. Failures
+/// to retry, from the `HTTPTransportError/requestMayHaveBeenSent` flag this transport sets. Failures
 /// that happen before a connection exists (refused, unresolvable host, connect timeout, invalid URL)
 /// are reported as not sent; everything else as possibly sent.
 ///
@@ -85,7 +85,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport, Sendable {
         return (head, Data(buffer.readableBytesView))
     }
 
-    /// Maps an AsyncHTTPClient or NIO error to ``HTTPTransportError``. Only failures that certainly
+    /// Maps an AsyncHTTPClient or NIO error to `HTTPTransportError`. Only failures that certainly
     /// happened before any request byte left this process count as not sent.
     static func transportError(for error: any Error) -> HTTPTransportError {
         if let error = error as? HTTPClientError {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SelfieModelKit
 
-/// The embedded ``SelfieModelStore`` for one machine: one SQLite file in a data folder, no server.
+/// The embedded `SelfieModelStore` for one machine: one SQLite file in a data folder, no server.
 ///
 /// - The database runs in WAL mode (a GRDB `DatabasePool`: concurrent readers, one writer) with foreign
 ///   keys on, and is migrated to the current schema when opened (versioned migrations, recorded in
@@ -30,7 +30,7 @@ public final class SQLiteSelfieModelStore: Sendable {
     ///   - directory: the data folder; created when missing.
     ///   - fileName: the database file's name inside `directory`.
     ///   - now: the source of the current time (leases, timestamps, the monthly quota); tests inject one.
-    /// - Throws: ``SelfieModelKitError`` with code `.storage` when the file cannot be opened or migrated.
+    /// - Throws: `SelfieModelKitError` with code `.storage` when the file cannot be opened or migrated.
     public init(
         directory: URL, fileName: String = defaultFileName, now: @escaping @Sendable () -> Date = { Date() }
     ) throws {

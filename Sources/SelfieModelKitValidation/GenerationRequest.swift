@@ -62,7 +62,7 @@ public struct GenerationRequest: Sendable, Hashable {
     public let guidanceKeyCompatibility: GuidanceKeyCompatibility
 
     /// Builds the request.
-    /// - Throws: ``SelfieModelKitError`` with code `.modelOwnershipMismatch` when the prompt was made for
+    /// - Throws: `SelfieModelKitError` with code `.modelOwnershipMismatch` when the prompt was made for
     ///   another user's trigger word.
     public init(
         model: TrainedUserModel, prompt: UserPrompt, seed: GenerationSeed, webhook: WebhookTarget? = nil,

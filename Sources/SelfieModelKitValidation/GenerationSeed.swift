@@ -8,7 +8,7 @@ public struct GenerationSeed: Sendable, Hashable, Codable, CustomStringConvertib
     public let value: Int
 
     /// Validates a seed.
-    /// - Throws: ``SelfieModelKitError`` with code `.invalidSeed` outside ``range``.
+    /// - Throws: `SelfieModelKitError` with code `.invalidSeed` outside ``range``.
     public init(_ value: Int) throws {
         guard Self.range.contains(value) else {
             throw SelfieModelKitError(

@@ -21,7 +21,7 @@ public struct TrainedUserModel: Sendable, Hashable, CustomStringConvertible {
 
     /// Checks `record` against `user` and `owner` and, when every rule holds, makes the model usable.
     ///
-    /// - Throws: ``SelfieModelKitError`` with code `.modelOwnershipMismatch`, `.modelTrainingInProgress`,
+    /// - Throws: `SelfieModelKitError` with code `.modelOwnershipMismatch`, `.modelTrainingInProgress`,
     ///   `.modelTrainingFailed`, `.modelNotTrained` or `.modelVersionMissing`; its `userMessage` tells the
     ///   user what to do next.
     public init(record: UserModelRecord, for user: AuthenticatedUser, owner: ReplicateOwner) throws {

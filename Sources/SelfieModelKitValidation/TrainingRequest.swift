@@ -42,7 +42,7 @@ public struct TrainingHyperparameters: Sendable, Hashable, Codable {
     public static let trainerDefaults = try! TrainingHyperparameters()
 
     /// Validates hyperparameters against the trainer's ranges.
-    /// - Throws: ``SelfieModelKitError`` with code `.invalidTrainingParameter` naming the parameter.
+    /// - Throws: `SelfieModelKitError` with code `.invalidTrainingParameter` naming the parameter.
     public init(
         steps: Int = 1000, loraRank: Int = 16, learningRate: Double = 0.0004, batchSize: Int = 1,
         resolution: String = "512,768,1024", autocaption: Bool = true, captionDropoutRate: Double = 0.05,
@@ -98,7 +98,7 @@ public struct TrainingRequest: Sendable, Hashable {
     public let webhook: WebhookTarget?
 
     /// Builds the training request for `user` under `owner`.
-    /// - Throws: ``SelfieModelKitError`` with code `.invalidTrainingParameter` when the archive URL is not
+    /// - Throws: `SelfieModelKitError` with code `.invalidTrainingParameter` when the archive URL is not
     ///   absolute http(s).
     public init(
         for user: AuthenticatedUser, owner: ReplicateOwner, inputImagesURL: URL,

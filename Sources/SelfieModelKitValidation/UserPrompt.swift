@@ -18,13 +18,13 @@ public struct UserPrompt: Sendable, Hashable, CustomStringConvertible {
     public let removedTriggerWords: [String]
 
     /// Builds the prompt `text` for `model`'s user.
-    /// - Throws: ``SelfieModelKitError`` with code `.invalidPrompt` (rules `prompt.empty`, `prompt.length`).
+    /// - Throws: `SelfieModelKitError` with code `.invalidPrompt` (rules `prompt.empty`, `prompt.length`).
     public init(_ text: String, for model: TrainedUserModel) throws {
         try self.init(text, triggerWord: model.triggerWord)
     }
 
     /// Builds the prompt `text` for the owner of `triggerWord`.
-    /// - Throws: ``SelfieModelKitError`` with code `.invalidPrompt` (rules `prompt.empty`, `prompt.length`).
+    /// - Throws: `SelfieModelKitError` with code `.invalidPrompt` (rules `prompt.empty`, `prompt.length`).
     public init(_ text: String, triggerWord: TriggerWord) throws {
         var output = ""
         var removed: [String] = []

@@ -24,7 +24,7 @@ public struct WebhookTarget: Sendable, Hashable {
     public let events: [WebhookEventType]
 
     /// Validates a webhook target.
-    /// - Throws: ``SelfieModelKitError`` with code `.configuration` when the URL is not absolute http(s).
+    /// - Throws: `SelfieModelKitError` with code `.configuration` when the URL is not absolute http(s).
     public init(url: URL, events: Set<WebhookEventType>) throws {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", url.host != nil else {
             throw SelfieModelKitError(

@@ -3,7 +3,7 @@ import HTTPTypes
 import Logging
 import SelfieModelKit
 
-/// Replicate's HTTP API over any ``SelfieModelKit/HTTPTransport``, paced by a ``RateBudget`` and
+/// Replicate's HTTP API over any `SelfieModelKit/HTTPTransport`, paced by a ``RateBudget`` and
 /// retried by a ``RetryPolicy``.
 ///
 /// ```swift

@@ -3,7 +3,7 @@ import SelfieModelKit
 /// The status of a Replicate prediction or training, as Replicate spells it.
 ///
 /// A struct rather than an enum, so a status Replicate adds later decodes instead of failing; it is then
-/// neither terminal nor mapped to a ``SelfieModelKit/JobStatus``.
+/// neither terminal nor mapped to a `SelfieModelKit/JobStatus`.
 public struct ReplicateStatus: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The status text, such as `"processing"`.
     public let rawValue: String

@@ -5,7 +5,7 @@ import HTTPTypes
 ///
 /// Which requests may be repeated is fixed by the client, not by the policy: a `GET` after a 5xx or a
 /// network failure; any request refused with 429; any request whose transport proved it never left
-/// (``SelfieModelKit/HTTPTransportError/requestMayHaveBeenSent`` is `false`). A `POST` that failed with
+/// (`SelfieModelKit/HTTPTransportError/requestMayHaveBeenSent` is `false`). A `POST` that failed with
 /// a 5xx or a network error after it may have reached Replicate is never repeated: it may have created
 /// a training or a prediction already.
 public struct RetryPolicy: Sendable {

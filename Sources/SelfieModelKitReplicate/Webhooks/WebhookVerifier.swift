@@ -14,7 +14,7 @@ import SelfieModelKit
 ///    several entries cover a secret rotation), compared in constant time; malformed entries and other
 ///    versions are skipped;
 /// 4. the body decodes to a training or a prediction;
-/// 5. the `webhook-id` is new to the ``SelfieModelKit/WebhookReceiptStore``; a replay comes back as
+/// 5. the `webhook-id` is new to the `SelfieModelKit/WebhookReceiptStore`; a replay comes back as
 ///    ``WebhookDelivery/replay(_:)`` so the host answers 2xx and applies nothing.
 ///
 /// Verify the RAW body bytes exactly as received: parsing and re-serialising JSON changes them.

@@ -27,7 +27,7 @@ import SelfieModelKit
 ///
 /// Rules:
 /// - Values are trimmed of surrounding whitespace; a variable set to an empty string counts as unset.
-/// - Validation reports every problem at once: one ``SelfieModelKitError`` with code `.configuration`
+/// - Validation reports every problem at once: one `SelfieModelKitError` with code `.configuration`
 ///   whose `userMessage` and `detail` list them all (``problems(in:)`` returns them as values).
 /// - Production (`SELFIE_ENV=production`) requires `REPLICATE_API_TOKEN`, refuses the simulator, and
 ///   requires `https` for `REPLICATE_API_BASE_URL`, `PUBLIC_URL` and `ANTHROPIC_API_BASE_URL`.
@@ -62,7 +62,7 @@ public struct Configuration: Sendable {
     public let anthropic: AnthropicSettings?
 
     /// Reads and validates the configuration from `environment` (by default, this process's).
-    /// - Throws: one ``SelfieModelKitError`` with code `.configuration` and rule `configuration.invalid`
+    /// - Throws: one `SelfieModelKitError` with code `.configuration` and rule `configuration.invalid`
     ///   listing every problem.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         var reader = ConfigurationReader(environment: environment)
@@ -100,7 +100,7 @@ public struct Configuration: Sendable {
     }
 
     /// The token for a real call to Replicate.
-    /// - Throws: ``SelfieModelKitError`` with code `.configuration` when `REPLICATE_API_TOKEN` is unset.
+    /// - Throws: `SelfieModelKitError` with code `.configuration` when `REPLICATE_API_TOKEN` is unset.
     public func requireReplicateAPIToken() throws -> APIToken {
         guard let replicateAPIToken else {
             throw SelfieModelKitError(
@@ -113,7 +113,7 @@ public struct Configuration: Sendable {
 
     /// Checks that the in-process simulator may serve this configuration; hosts call it before they wire
     /// the simulator as the transport.
-    /// - Throws: ``SelfieModelKitError`` with code `.configuration` in production.
+    /// - Throws: `SelfieModelKitError` with code `.configuration` in production.
     public func checkSimulatorAllowed() throws {
         guard mode == .production else { return }
         throw SelfieModelKitError(

@@ -27,7 +27,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     private let redactedForm: String
 
     /// Parses a connection URL.
-    /// - Throws: ``SelfieModelKitError`` with code `.configuration`; the message never quotes the value.
+    /// - Throws: `SelfieModelKitError` with code `.configuration`; the message never quotes the value.
     public init(_ value: String) throws {
         guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
             Self.schemes.contains(scheme)

@@ -6,7 +6,7 @@ import SelfieModelKitValidation
 extension ImageGenerationService {
     /// Applies what Replicate reports about a prediction (from a verified webhook or the reconciler).
     ///
-    /// On success every output is downloaded into the ``ImageStore`` and verified (a PNG, 3:4, its sha256
+    /// On success every output is downloaded into the `ImageStore` and verified (a PNG, 3:4, its sha256
     /// recorded), and only then is the generation marked succeeded, together with its photo rows, in one
     /// store transaction. A URL is never stored alone. Idempotent: the same report twice changes nothing.
     @discardableResult

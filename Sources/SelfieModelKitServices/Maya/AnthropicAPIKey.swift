@@ -9,7 +9,7 @@ public struct AnthropicAPIKey: Sendable, Hashable, CustomStringConvertible, Cust
     private let value: String
 
     /// Wraps a key. Empty keys and keys containing whitespace or control characters are refused.
-    /// - Throws: ``SelfieModelKitError`` with code `.configuration`; the message never quotes the key.
+    /// - Throws: `SelfieModelKitError` with code `.configuration`; the message never quotes the key.
     public init(_ value: String) throws {
         guard !value.isEmpty else {
             throw SelfieModelKitError(

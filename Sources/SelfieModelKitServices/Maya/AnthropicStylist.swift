@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import SelfieModelKit
 
-/// Maya's stylist on Anthropic's Claude, over the library's ``HTTPTransport``.
+/// Maya's stylist on Anthropic's Claude, over the library's `HTTPTransport`.
 ///
 /// Each turn is one `POST {baseURL}/v1/messages` (headers `x-api-key`, `anthropic-version: 2023-06-01`,
 /// `content-type: application/json`) carrying Maya's system prompt — which tells Claude the user's
@@ -36,7 +36,7 @@ public struct AnthropicStylist: Stylist, CustomStringConvertible, CustomReflecta
     /// Creates a stylist.
     /// - Parameters:
     ///   - apiKey: the Anthropic API key.
-    ///   - transport: how requests are sent (``URLSessionTransport`` in production, a fake in tests).
+    ///   - transport: how requests are sent (`URLSessionTransport` in production, a fake in tests).
     ///   - model: the Claude model; ``defaultModel`` unless given.
     ///   - baseURL: the API host; ``defaultBaseURL`` unless given.
     ///   - maxTokens: the reply budget, 1024 by default (a reply and a prompt need a few hundred).

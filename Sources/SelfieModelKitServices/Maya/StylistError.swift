@@ -1,6 +1,6 @@
 /// Why a remote stylist could not answer.
 ///
-/// Like ``SelfieModelKitError``, a struct wrapping a stable ``Code``. ``userMessage`` is safe to show the
+/// Like `SelfieModelKitError`, a struct wrapping a stable ``Code``. ``userMessage`` is safe to show the
 /// end user; ``detail`` is for operators (it names the provider's error type, status and request id). No
 /// field ever holds an API key: provider messages are scrubbed of the key before they are kept.
 public struct StylistError: Error, Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {

@@ -40,7 +40,7 @@ public struct LookCatalog: Sendable, Hashable {
     public var looks: [PhotoshootLook] { collections.flatMap(\.looks) }
 
     /// Loads the catalog that ships with the library.
-    /// - Throws: ``SelfieModelKitError`` with code `.configuration` if the resource is missing or invalid.
+    /// - Throws: `SelfieModelKitError` with code `.configuration` if the resource is missing or invalid.
     public static func builtIn() throws -> LookCatalog {
         guard let url = Bundle.module.url(forResource: builtInResourceName, withExtension: "json") else {
             throw SelfieModelKitError(
@@ -52,7 +52,7 @@ public struct LookCatalog: Sendable, Hashable {
     }
 
     /// Decodes and validates a catalog.
-    /// - Throws: ``SelfieModelKitError`` with code `.configuration` and rule `look-catalog.invalid`,
+    /// - Throws: `SelfieModelKitError` with code `.configuration` and rule `look-catalog.invalid`,
     ///   listing every problem, or rule `look-catalog.format` when the JSON does not decode.
     public init(jsonData: Data) throws {
         let file: CatalogFile
@@ -88,7 +88,7 @@ public struct LookCatalog: Sendable, Hashable {
     }
 
     /// The look with `id`.
-    /// - Throws: ``SelfieModelKitError`` with code `.notFound` when the catalog has no such look.
+    /// - Throws: `SelfieModelKitError` with code `.notFound` when the catalog has no such look.
     public func look(_ id: PhotoshootLookID) throws -> PhotoshootLook {
         guard let look = looks.first(where: { $0.id == id }) else {
             throw SelfieModelKitError(
@@ -100,7 +100,7 @@ public struct LookCatalog: Sendable, Hashable {
     }
 
     /// The collection with `id`.
-    /// - Throws: ``SelfieModelKitError`` with code `.notFound` when the catalog has no such collection.
+    /// - Throws: `SelfieModelKitError` with code `.notFound` when the catalog has no such collection.
     public func collection(_ id: PhotoshootCollectionID) throws -> PhotoshootCollection {
         guard let collection = collections.first(where: { $0.id == id }) else {
             throw SelfieModelKitError(
@@ -112,7 +112,7 @@ public struct LookCatalog: Sendable, Hashable {
     }
 
     /// The prompt of look `id` for the user whose trigger word is `triggerWord`.
-    /// - Throws: ``SelfieModelKitError`` with code `.notFound` when the catalog has no such look.
+    /// - Throws: `SelfieModelKitError` with code `.notFound` when the catalog has no such look.
     public func prompt(for id: PhotoshootLookID, triggerWord: TriggerWord) throws -> String {
         try look(id).prompt(for: triggerWord)
     }

@@ -72,7 +72,7 @@ public struct TrainingArchiveBuilder: Sendable {
     /// Reopens `archive` and checks it holds exactly `expected` — the user's selfies as the store lists
     /// them now — entry by entry: count, names, and the sha256 of every entry's bytes.
     ///
-    /// - Throws: ``SelfieModelKitError`` with code `.trainingPackageMismatch` on any difference.
+    /// - Throws: `SelfieModelKitError` with code `.trainingPackageMismatch` on any difference.
     public func verify(_ archive: TrainingArchive, against expected: [PhotoRecord]) throws {
         let ordered = expected.sorted { ($0.createdAt, $0.id.description) < ($1.createdAt, $1.id.description) }
         let reader = try Archive(url: archive.fileURL, accessMode: .read)

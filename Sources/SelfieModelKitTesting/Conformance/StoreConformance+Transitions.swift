@@ -2,7 +2,7 @@ import Foundation
 import SelfieModelKit
 
 extension StoreConformance {
-    /// Every move that ``JobStatus/canMove(to:)`` allows is applied, for generations and training
+    /// Every move that `JobStatus/canMove(to:)` allows is applied, for generations and training
     /// attempts; success goes through the completion calls, and the generic update path refuses it.
     public func checkLegalTransitions() async throws {
         let subject = try await makeSubject()
@@ -44,7 +44,7 @@ extension StoreConformance {
         }
     }
 
-    /// Every move that ``JobStatus/canMove(to:)`` forbids is refused with `.transitionConflict`
+    /// Every move that `JobStatus/canMove(to:)` forbids is refused with `.transitionConflict`
     /// (rule `store.transition.illegal`) and leaves the job as it was.
     public func checkIllegalTransitions() async throws {
         let subject = try await makeSubject()

@@ -43,7 +43,7 @@ public struct StoreConformanceFailure: Error, Sendable, CustomStringConvertible 
     public var description: String { "StoreConformance.\(check) failed (line \(line)): \(message)" }
 }
 
-/// The behaviour every ``SelfieModelStore`` must have, as checks you run against your own store.
+/// The behaviour every `SelfieModelStore` must have, as checks you run against your own store.
 ///
 /// The in-memory, SQLite and PostgreSQL stores all pass it. To check a store of your own, give the suite
 /// a way to make a fresh, empty store and run every check, for example with Swift Testing:
@@ -65,7 +65,7 @@ public struct StoreConformanceFailure: Error, Sendable, CustomStringConvertible 
 public struct StoreConformance: Sendable {
     /// The checks, one per behaviour.
     public enum Check: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-        /// Every move ``JobStatus/canMove(to:)`` allows is applied.
+        /// Every move `JobStatus/canMove(to:)` allows is applied.
         case legalTransitions
         /// Every move it forbids is refused and changes nothing.
         case illegalTransitions
@@ -158,7 +158,7 @@ extension StoreConformance {
         return value
     }
 
-    /// Runs `body`, expecting a ``SelfieModelKitError`` with `code` (and `rule`, when given).
+    /// Runs `body`, expecting a `SelfieModelKitError` with `code` (and `rule`, when given).
     @discardableResult
     func expectError<Value>(
         _ code: SelfieModelKitError.Code, rule: String? = nil, _ what: String, check: String = #function,

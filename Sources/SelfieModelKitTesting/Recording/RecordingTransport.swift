@@ -16,7 +16,7 @@ public struct RecordedExchange: Sendable, Hashable {
     public let status: Int?
 }
 
-/// Wraps any ``HTTPTransport`` and records every exchange, for assertions, audits and demos.
+/// Wraps any `HTTPTransport` and records every exchange, for assertions, audits and demos.
 ///
 /// Header values of `Authorization`, `x-api-key` and `Cookie` are redacted in the record; the request
 /// itself goes out unchanged.

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import SelfieModelKit
 
-/// A faithful, in-process stand-in for Replicate's HTTP API: an ``HTTPTransport`` with no sockets.
+/// A faithful, in-process stand-in for Replicate's HTTP API: an `HTTPTransport` with no sockets.
 ///
 /// It implements what `replicate-api.md` documents (accounts and isolation, models and versions with
 /// the fine-tuned FLUX LoRA predictor's `openapi_schema`, the Files API, trainings of

@@ -1,7 +1,7 @@
 import Foundation
 import SelfieModelKit
 
-/// An ``ImageStore`` held in memory, for tests and test harnesses.
+/// An `ImageStore` held in memory, for tests and test harnesses.
 public actor InMemoryImageStore: ImageStore {
     private var blobs: [ImageKey: Data] = [:]
 

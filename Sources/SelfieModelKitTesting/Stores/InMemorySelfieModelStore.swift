@@ -1,7 +1,7 @@
 import Foundation
 import SelfieModelKit
 
-/// A ``SelfieModelStore`` held in memory, for tests and test harnesses.
+/// A `SelfieModelStore` held in memory, for tests and test harnesses.
 ///
 /// It has the same semantics as the SQLite and PostgreSQL stores, proven by the same
 /// ``StoreConformance`` suite: compare-and-set transitions, the intent-before-call outbox, leases,

@@ -1,6 +1,6 @@
 /// Why a photo was refused, with a stable reason, a message for the user and whatever was measured.
 ///
-/// ``error`` is a ``SelfieModelKitError`` with code ``SelfieModelKitError/Code/invalidPhoto``, its
+/// ``error`` is a `SelfieModelKitError` with code `SelfieModelKitError/Code/invalidPhoto`, its
 /// `rule` equal to ``reason``'s raw value (such as `"photo.too-small"`), so hosts can either show the
 /// message or switch over the reason.
 public struct PhotoRefusal: Sendable, Hashable, CustomStringConvertible {
