@@ -98,7 +98,7 @@ struct CommandsTests {
         let untrained = try workspace.studio([
             "generate", "--user", "7", "--prompt", "a portrait in a park", "--output", workspace.photos.path,
         ])
-        #expect(untrained.status == 1, untrained.output)
+        #expect(untrained.status == 1, "\(untrained.output)")
         #expect(untrained.output.contains("✗ "))
         #expect(FileManager.default.fileExists(atPath: workspace.stateFile.path), "a failed command saves too")
 

@@ -33,11 +33,11 @@ struct SimulatorSnapshotTests {
         let trainings = try await alice.get("/trainings").json["results"]?.arrayValue ?? []
         let weights = try #require(trainings.first?["output"]?["weights"]?.stringValue)
         let finished = try await alice.json(.post, "/predictions", SimFixtures.predictionBody(version: version))
-        await simulator.advance(by: 60)
+        await simulator.advance(by: 180)
         let finishedID = try #require(finished.json["id"]?.stringValue)
         let done = try await alice.get("/predictions/\(finishedID)").json
         #expect(done["status"]?.stringValue == "succeeded")
-        let outputs = try #require(done["output"]?.arrayValue?.compactMap(\.stringValue))
+        let outputs = done["output"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(outputs.count == 3)
         let running = try await alice.json(.post, "/predictions", SimFixtures.predictionBody(version: version, seed: 7))
         let runningID = try #require(running.json["id"]?.stringValue)
@@ -92,7 +92,7 @@ struct SimulatorSnapshotTests {
         for url in world.outputs + [world.weights] {
             let expected = try await anonymous.0.get(url)
             #expect(expected.status == 200)
-            #expect(try await anonymous.1.get(url).body == expected.body, url)
+            #expect(try await anonymous.1.get(url).body == expected.body, "\(url)")
         }
     }
 
@@ -126,14 +126,22 @@ struct SimulatorSnapshotTests {
 
         for version in [world.version, trained] {
             let body = SimFixtures.predictionBody(version: version, seed: 1234)
-            let made = try await after.json(.post, "/predictions", body, headers: ["Prefer": "wait"])
+            let made = try await after.json(.post, "/predictions", body)
+            let reference = try await before.json(.post, "/predictions", body)
             #expect(made.status == 201)
-            #expect(made.json["status"]?.stringValue == "succeeded")
-            let urls = try #require(made.json["output"]?.arrayValue?.compactMap(\.stringValue))
-            let reference = try await before.json(.post, "/predictions", body, headers: ["Prefer": "wait"])
-            let referenceURLs = try #require(reference.json["output"]?.arrayValue?.compactMap(\.stringValue))
-            #expect(urls != referenceURLs, "output links are new")
-            try await Self.expectSameImages(referenceURLs, before, urls, after)
+            await original.advance(by: 180)
+            await restored.advance(by: 180)
+            let id = (try #require(reference.json["id"]?.stringValue), try #require(made.json["id"]?.stringValue))
+            let done = (
+                try await before.get("/predictions/\(id.0)").json, try await after.get("/predictions/\(id.1)").json
+            )
+            #expect(done.1["status"]?.stringValue == "succeeded")
+            let urls = (
+                done.0["output"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                done.1["output"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            )
+            #expect(urls.0 != urls.1, "output links are new")
+            try await Self.expectSameImages(urls.0, before, urls.1, after)
         }
     }
 

@@ -56,7 +56,7 @@ package enum SimulatedJobStatus: String, Sendable, Codable {
     var isTerminal: Bool { self == .succeeded || self == .failed || self == .canceled }
 }
 
-package struct WebhookTarget: Sendable, Codable {
+package struct WebhookTarget: Sendable {
     var url: String
     var events: Set<String>
     var lastSent: [String: Date] = [:]

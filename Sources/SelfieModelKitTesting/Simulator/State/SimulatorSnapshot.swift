@@ -108,6 +108,27 @@ extension JSONValue: Codable {
     }
 }
 
+// Events sorted, so the same world always gives the same bytes.
+extension WebhookTarget: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case url, events, lastSent
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        url = try container.decode(String.self, forKey: .url)
+        events = Set(try container.decode([String].self, forKey: .events))
+        lastSent = try container.decode([String: Date].self, forKey: .lastSent)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(url, forKey: .url)
+        try container.encode(events.sorted(), forKey: .events)
+        try container.encode(lastSent, forKey: .lastSent)
+    }
+}
+
 // Digests as hex, so a look reads as a few lines instead of hundreds of numbers.
 extension TrainingLook: Codable {
     private enum CodingKeys: String, CodingKey {
