@@ -2,6 +2,12 @@ import Foundation
 import SelfieModelKit
 import SelfieModelKitTesting
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension StudioRuntime {
     /// Where the in-process simulator keeps its world between commands.
     static func simulatorStateFile(in dataDirectory: URL) -> URL {
@@ -30,5 +36,38 @@ extension StudioRuntime {
         } catch {
             Terminal().error("Could not save the simulator's state: \(error.detail)")
         }
+    }
+}
+
+/// This process's exclusive hold on a data folder's simulator, so that two commands running at once cannot
+/// overwrite each other's saved state. The operating system releases it if the process dies.
+final class SimulatorStateLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock in `dataDirectory`, waiting (and saying so) while another command holds it.
+    init(in dataDirectory: URL) throws {
+        let path = dataDirectory.appendingPathComponent("simulator-state.lock").path
+        let descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+        guard descriptor >= 0 else {
+            throw SelfieModelKitError(
+                .storage, rule: "selfie-studio.simulator-lock",
+                userMessage: "Can't create \(path) (\(String(cString: strerror(errno)))).")
+        }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            Terminal().note("Waiting for another selfie-studio command that is using \(dataDirectory.path)…")
+            guard flock(descriptor, LOCK_EX) == 0 else {
+                close(descriptor)
+                throw SelfieModelKitError(
+                    .storage, rule: "selfie-studio.simulator-lock",
+                    userMessage: "Can't lock \(path) (\(String(cString: strerror(errno)))).")
+            }
+        }
+        self.descriptor = descriptor
+    }
+
+    /// Lets the next command in.
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }

@@ -42,6 +42,7 @@ struct StudioRuntime: Sendable {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
 
         var simulator: ReplicateSimulator?
+        var simulatorLock: SimulatorStateLock?
         let base: any HTTPTransport
         let replicateDescription: String
         if usesSimulator {
@@ -54,8 +55,16 @@ struct StudioRuntime: Sendable {
                     seed: UInt64.random(in: 1...UInt64.max)),
                 clock: .virtual(start: Date()))
             // The simulator lives in this process only; its world (models trained by an earlier command,
-            // their versions, predictions and outputs) comes back from the data folder.
-            try await restoreSimulator(sim, from: simulatorStateFile(in: dataDirectory))
+            // their versions, predictions and outputs) comes back from the data folder, held by one
+            // command at a time.
+            let lock = try SimulatorStateLock(in: dataDirectory)
+            do {
+                try await restoreSimulator(sim, from: simulatorStateFile(in: dataDirectory))
+            } catch {
+                lock.release()
+                throw error
+            }
+            simulatorLock = lock
             simulator = sim
             base = sim
             replicateDescription =
@@ -117,10 +126,11 @@ struct StudioRuntime: Sendable {
             configuration: configuration, simulator: simulator, recorder: recorder, context: context,
             training: training, generation: generation, maya: maya, reconciler: reconciler, webhooks: webhooks,
             storeDescription: storeDescription, replicateDescription: replicateDescription,
-            shutdown: { [simulator] in
+            shutdown: { [simulator, simulatorLock] in
                 if let simulator {
                     await saveSimulator(simulator, to: simulatorStateFile(in: dataDirectory))
                 }
+                simulatorLock?.release()
                 await closeStore()
             })
     }

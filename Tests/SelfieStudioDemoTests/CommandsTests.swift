@@ -27,7 +27,12 @@ struct CommandsTests {
 
         /// Runs `selfie-studio` with `arguments` on this data folder, on the embedded defaults.
         func studio(_ arguments: [String]) throws -> Executable.Result {
-            try Executable.run(
+            try start(arguments).finish()
+        }
+
+        /// Starts `selfie-studio` with `arguments` on this data folder, on the embedded defaults.
+        func start(_ arguments: [String]) throws -> Executable.Running {
+            try Executable.start(
                 "selfie-studio", arguments: arguments + ["--data", data.path],
                 environment: ["REPLICATE_API_TOKEN": "", "DATABASE_URL": "", "NO_COLOR": "1"])
         }
@@ -59,16 +64,23 @@ struct CommandsTests {
         #expect(status.output.contains("status:   completed"))
         #expect(status.output.contains("Your personal model is ready."))
 
+        // Both at once: one command at a time holds the data folder's simulator, so neither loses the
+        // other's prediction when it saves.
         let look = try Self.firstLookID()
-        let byLook = try workspace.studio(
-            ["generate", "--user", "42", "--look", look, "--output", workspace.photos.path])
-        #expect(byLook.status == 0, "generate --look failed:\n\(byLook.output)")
-        let byPrompt = try workspace.studio([
+        let lookRun = try workspace.start([
+            "generate", "--user", "42", "--look", look, "--output", workspace.photos.path,
+        ])
+        let promptRun = try workspace.start([
             "generate", "--user", "42", "--prompt", "A confident headshot for my website, modern office",
             "--output", workspace.photos.path,
         ])
+        let byLook = lookRun.finish()
+        let byPrompt = promptRun.finish()
+        #expect(byLook.status == 0, "generate --look failed:\n\(byLook.output)")
         #expect(byPrompt.status == 0, "generate --prompt failed:\n\(byPrompt.output)")
         #expect(byPrompt.output.contains("Maya: "))
+        let state = try JSONSerialization.jsonObject(with: try Data(contentsOf: workspace.stateFile)) as? [String: Any]
+        #expect((state?["predictions"] as? [Any])?.count == 2, "the simulator's saved state holds both predictions")
 
         let photos = try workspace.studio(["photos", "--user", "42"])
         #expect(photos.status == 0, "photos failed:\n\(photos.output)")
