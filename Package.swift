@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SelfieModelKitValidation", targets: ["SelfieModelKitValidation"]),
         .library(name: "SelfieModelKitServices", targets: ["SelfieModelKitServices"]),
         .library(name: "SelfieModelKitSQLite", targets: ["SelfieModelKitSQLite"]),
+        .library(name: "SelfieModelKitPostgres", targets: ["SelfieModelKitPostgres"]),
         .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
         .library(name: "SelfieModelKitReplicate", targets: ["SelfieModelKitReplicate"]),
         .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -91,8 +93,10 @@ let package = Package(
             dependencies: [
                 "SelfieModelKitServices",
                 "SelfieModelKitSQLite",
+                "SelfieModelKitPostgres",
                 "SelfieModelKitTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -122,14 +126,43 @@ let package = Package(
             dependencies: ["SelfieModelKitTesting"],
             resources: [.copy("Resources")]
         ),
+        .target(
+            name: "SelfieModelKitPostgres",
+            dependencies: [
+                "SelfieModelKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A throwaway PostgreSQL server from the machine's binaries, for the PostgreSQL tests, the
+        // benchmark and the demo test; not a product.
+        .target(
+            name: "PostgresTestServer",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTestServer"
+        ),
         .executableTarget(
             name: "StoreBenchmark",
             dependencies: [
                 "SelfieModelKitSQLite",
+                "SelfieModelKitPostgres",
                 "SelfieModelKitTesting",
+                "PostgresTestServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Benchmarks/StoreBenchmark"
+        ),
+        // Integration tests on a real PostgreSQL server (a throwaway one unless DATABASE_URL is set).
+        .testTarget(
+            name: "SelfieModelKitPostgresTests",
+            dependencies: [
+                "SelfieModelKit", "SelfieModelKitPostgres", "SelfieModelKitTesting", "PostgresTestServer",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "SelfieModelKitStoreTests",
@@ -173,6 +206,7 @@ let package = Package(
             name: "SelfieModelKitReplicateTests",
             dependencies: [
                 "SelfieModelKitReplicate",
+                "SelfieModelKitTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
@@ -182,6 +216,7 @@ let package = Package(
             dependencies: [
                 "SelfieModelKitAsyncHTTPClient",
                 "SelfieModelKitReplicate",
+                "SelfieModelKitValidation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -219,7 +254,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfieStudioDemoTests",
-            dependencies: ["selfie-studio", "SelfieModelKitValidation", "SelfieModelKitTesting"]
+            dependencies: [
+                "selfie-studio", "selfie-sim", "SelfieModelKitValidation", "SelfieModelKitTesting",
+                "PostgresTestServer", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "SelfieModelKitCompileFailTests",

@@ -1,4 +1,5 @@
-// Transitions per second for each store, against a raw single-row UPDATE baseline on the same SQLite file.
+// Transitions per second for each store, against a raw single-row UPDATE baseline on the same database:
+// the same SQLite file, and the same PostgreSQL server and table (see PostgresBenchmark.swift).
 //
 //     swift run -c release StoreBenchmark [tasks] [updates-per-task]
 //
@@ -51,8 +52,16 @@ func runningAttempts(in store: any SelfieModelStore) async throws -> [TrainingAt
 
 func progress(_ index: Int) -> Double { Double(index + 1) / Double(updatesPerTask + 1) }
 
-func benchmarkStore(_ store: any SelfieModelStore) async throws -> Double {
-    let attempts = try await runningAttempts(in: store)
+extension Optional {
+    /// The wrapped value, or `fallback()`'s.
+    func asyncOr(_ fallback: () async throws -> Wrapped) async throws -> Wrapped {
+        if let value = self { return value }
+        return try await fallback()
+    }
+}
+
+func benchmarkStore(_ store: any SelfieModelStore, attempts: [TrainingAttemptID]? = nil) async throws -> Double {
+    let attempts = try await attempts.asyncOr { try await runningAttempts(in: store) }
     return try await measure { task, index in
         let outcome = try await store.systemUpdateTrainingAttempt(
             attempts[task], JobUpdate(from: .processing, to: .processing, progress: progress(index)))
@@ -94,3 +103,5 @@ let raw = try await rawBaseline(path: folder.appendingPathComponent(SQLiteSelfie
 print(String(format: "SQLite store:        %10.0f transitions/s", sqliteRate))
 print(String(format: "SQLite raw UPDATE:   %10.0f updates/s", raw))
 print(String(format: "SQLite store / raw:  %10.2f", sqliteRate / raw))
+
+PostgresBenchmark.report(try await PostgresBenchmark.run())

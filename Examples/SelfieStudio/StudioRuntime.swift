@@ -74,9 +74,7 @@ struct StudioRuntime: Sendable {
             replicateDescription = "Replicate at \(configuration.replicateAPIBaseURL.absoluteString)"
         }
         let recorder = RecordingTransport(wrapping: base)
-        let client = try ReplicateClient(
-            token: try configuration.requireReplicateAPIToken(), baseURL: configuration.replicateAPIBaseURL,
-            transport: recorder, logger: logger)
+        let client = try configuration.makeReplicateClient(transport: recorder, logger: logger)
 
         let (store, storeDescription, closeStore) = try await makeStore(
             configuration: configuration, dataDirectory: dataDirectory, logger: logger)
@@ -94,7 +92,8 @@ struct StudioRuntime: Sendable {
         let training = ModelTrainingService(context: context)
         let generation = ImageGenerationService(
             context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: configuration.monthlyQuota.generations)
-        let maya = AIService(stylist: BuiltInStylist(), generation: generation)
+        let maya = AIService(
+            stylist: configuration.makeStylist(transport: URLSessionTransport()), generation: generation)
         let reconciler = Reconciler(training: training, generation: generation, orphanGracePeriod: 120)
 
         var webhooks: WebhookHandler?

@@ -57,9 +57,11 @@ struct AsyncHTTPClientTransportTests {
 
     @Test("a refused connection is reported as not sent, so a POST may be retried")
     func refused() async throws {
-        let server = try await LocalHTTPServer.start()
-        let port = server.port
-        try await server.stop()
+        // A port that is bound but not listening refuses connections, and no other test can take it
+        // while we hold it (a closed ephemeral port could be reused by a parallel test's server).
+        let reserved = try ReservedPort()
+        defer { reserved.release() }
+        let port = reserved.port
         let client = AsyncHTTPClientTransport.makeClient(connectTimeout: .seconds(5))
         let transport = AsyncHTTPClientTransport(client: client)
         let error = await #expect(throws: HTTPTransportError.self) {

@@ -96,6 +96,26 @@ struct WebhookVerifierTests {
         #expect(try WebhookEvent(decoding: Self.predictionBody, as: .prediction).kind == .prediction)
     }
 
+    @Test(
+        "without a hint, each training marker alone makes a training; none makes a prediction",
+        arguments: [
+            (#"{"id":"a1","status":"starting","destination":"sandrasocial/42-selfie-lora"}"#, WebhookKind.training),
+            (#"{"id":"a1","status":"succeeded","output":{"version":"x","weights":"https://r.test/w.tar"}}"#, .training),
+            (#"{"id":"a1","status":"starting","input":{"input_images":"https://r.test/a.zip"}}"#, .training),
+            (#"{"id":"a1","status":"starting","urls":{"get":"https://api.replicate.com/v1/trainings/a1"}}"#, .training),
+            (
+                #"{"id":"a1","status":"starting","urls":{"get":"https://api.replicate.com/v1/predictions/a1"}}"#,
+                .prediction
+            ),
+            (
+                #"{"id":"a1","status":"succeeded","output":["https://r.test/1.png"],"input":{"prompt":"x"}}"#,
+                .prediction
+            ),
+        ])
+    func kindProbe(json: String, kind: WebhookKind) throws {
+        #expect(try WebhookEvent(decoding: Data(json.utf8)).kind == kind)
+    }
+
     @Test("a forged signature is refused and records nothing")
     func forged() async throws {
         let store = ReceiptStore()
@@ -107,6 +127,21 @@ struct WebhookVerifierTests {
         }
         #expect(error?.code == .webhookSignature)
         #expect(await store.count == 0)
+    }
+
+    @Test("a body larger than the inline limit verifies, and a change in its last byte is refused")
+    func largeBody() throws {
+        let logs = String(repeating: "flux_train_replicate:  42%|####      | 420/1000 [07:01<09:40]\n", count: 600)
+        let body = Data(Fixtures.trainingJSON(status: "processing", logs: logs).utf8)
+        #expect(body.count > WebhookVerifier.inlineBodyLimit)
+        let verifier = try Self.verifier()
+        let signature = Self.sign("msg_big", Self.timestamp, body, key: Self.secretBytes)
+        _ = try verifier.verifySignature(id: "msg_big", timestamp: Self.timestamp, signature: signature, body: body)
+        var altered = body
+        altered[altered.index(before: altered.endIndex)] = 0x20
+        #expect(throws: ReplicateError.self) {
+            try verifier.verifySignature(id: "msg_big", timestamp: Self.timestamp, signature: signature, body: altered)
+        }
     }
 
     @Test("an altered body is refused")
@@ -234,6 +269,29 @@ struct WebhookVerifierTests {
         #expect(error?.code == .webhookSecretFormat)
         #expect(error.map { "\($0) \(String(reflecting: $0))".contains("not base64") } == false)
         #expect(throws: ReplicateError.self) { try WebhookVerifier(secrets: [], receipts: ReceiptStore()) }
+    }
+
+    @Test("an unpadded signature is accepted; a padded one with another last character is not")
+    func unpadded() throws {
+        let verifier = try Self.verifier()
+        let valid = Self.sign("msg_u", Self.timestamp, Self.predictionBody, key: Self.secretBytes)
+        #expect(valid.hasSuffix("="))
+        _ = try verifier.verifySignature(
+            id: "msg_u", timestamp: Self.timestamp, signature: String(valid.dropLast()), body: Self.predictionBody)
+        #expect(throws: ReplicateError.self) {
+            try verifier.verifySignature(
+                id: "msg_u", timestamp: Self.timestamp, signature: String(valid.dropLast()) + "A",
+                body: Self.predictionBody)
+        }
+    }
+
+    @Test("the MAC encoder agrees with Foundation's base64 for every length")
+    func base64() {
+        for length in 0..<70 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 89 &+ 7) }
+            let ours = bytes.withUnsafeBytes { Base64.encode($0) }
+            #expect(String(decoding: ours, as: UTF8.self) == Data(bytes).base64EncodedString(), "length \(length)")
+        }
     }
 
     @Test("constant-time comparison agrees with ==")

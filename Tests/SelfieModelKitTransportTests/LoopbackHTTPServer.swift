@@ -31,7 +31,9 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 
     var requests: [Request] { lock.withLock { recorded } }
 
-    init(handler: @escaping @Sendable (Request) -> Response) throws {
+    /// Starts a server; with `listening: false` the port is bound but refuses every connection (and no other
+    /// process can take it while the server lives).
+    init(listening: Bool = true, handler: @escaping @Sendable (Request) -> Response) throws {
         self.handler = handler
         #if canImport(Glibc)
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -50,7 +52,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0, listen(fd, 16) == 0 else {
+        guard bound == 0, !listening || listen(fd, 16) == 0 else {
             close(fd)
             throw ServerError(message: "bind/listen failed")
         }
@@ -60,6 +62,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         }
         port = UInt16(bigEndian: address.sin_port)
         socketDescriptor = fd
+        guard listening else { return }
         let thread = Thread { [self] in acceptLoop() }
         self.thread = thread
         thread.start()

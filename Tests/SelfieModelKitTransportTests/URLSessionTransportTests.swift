@@ -49,9 +49,9 @@ struct URLSessionTransportTests {
 
     @Test("a refused connection is reported as provably not sent")
     func refused() async throws {
-        let server = try LoopbackHTTPServer { _ in .init(status: 200, headers: [:], body: Data()) }
+        let server = try LoopbackHTTPServer(listening: false) { _ in .init(status: 200, headers: [:], body: Data()) }
+        defer { server.stop() }
         let port = server.port
-        server.stop()
         let request = HTTPRequest(
             method: .post, scheme: "http", authority: "127.0.0.1:\(port)", path: "/v1/predictions")
         await #expect {

@@ -8,8 +8,11 @@ extension ReplicateClient {
     /// place that builds a prediction body), in the prediction-create bucket, on behalf of the request's
     /// user.
     ///
-    /// - Parameter wait: when given, sends `Prefer: wait=N` (N clamped to 1...60 seconds) so Replicate
-    ///   answers once the prediction is done or the time is up; the prediction may still be running.
+    /// - Parameters:
+    ///   - request: the generation, built from the user's own trained model; its user is the one the
+    ///     rate budget serves.
+    ///   - wait: when given, sends `Prefer: wait=N` (N clamped to 1...60 seconds) so Replicate answers once
+    ///     the prediction is done or the time is up; the prediction may still be running.
     /// - Throws: ``ReplicateError``; a 429 is retried (never surfaced while the retry budget lasts), a 5xx
     ///   or a possibly-sent network failure is not, because the prediction may exist already.
     public func createPrediction(_ request: GenerationRequest, wait: Duration? = nil) async throws -> Prediction {
@@ -19,6 +22,7 @@ extension ReplicateClient {
     /// Starts a training of the request's user's model: `POST` to the locked trainer's
     /// `/models/{owner}/{name}/versions/{version}/trainings` with exactly `request.jsonBody()`.
     ///
+    /// - Parameter request: the training of the user's own model with the locked trainer.
     /// - Throws: ``ReplicateError``; `.notFound` when the destination model does not exist yet
     ///   (create it with ``createModel(_:visibility:hardware:description:for:)`` first).
     public func createTraining(_ request: TrainingRequest) async throws -> Training {

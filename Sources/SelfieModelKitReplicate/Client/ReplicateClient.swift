@@ -23,7 +23,7 @@ public struct ReplicateClient: Sendable {
     /// Replicate's production API.
     public static let defaultBaseURL = URL(string: "https://api.replicate.com/v1")!
     /// The `User-Agent` sent unless another is given.
-    public static let defaultUserAgent = "SelfieModelKit/1.0 (Swift; +https://github.com/sselfie/SelfieModelKit)"
+    public static let defaultUserAgent = "SelfieModelKit/1.0 (Swift)"
 
     let token: APIToken
     let base: RequestTarget

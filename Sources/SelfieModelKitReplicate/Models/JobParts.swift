@@ -47,10 +47,14 @@ public struct JobMetrics: Sendable, Hashable, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        let raw = (try? decoder.singleValueContainer().decode([String: JSONValue].self)) ?? [:]
+        let container = try decoder.singleValueContainer()
         var values: [String: Double] = [:]
-        for (key, value) in raw {
-            if let number = value.doubleValue { values[key] = number }
+        if let numbers = try? container.decode([String: Double].self) {
+            values = numbers
+        } else {
+            for (key, value) in (try? container.decode([String: JSONValue].self)) ?? [:] {
+                if let number = value.doubleValue { values[key] = number }
+            }
         }
         self.init(predictTime: values["predict_time"], totalTime: values["total_time"], values: values)
     }

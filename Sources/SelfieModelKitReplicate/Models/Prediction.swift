@@ -75,7 +75,7 @@ public struct Prediction: Sendable, Hashable, Codable {
         model = try? container.decodeIfPresent(String.self, forKey: .model)
         version = try? container.decodeIfPresent(String.self, forKey: .version)
         input = try container.decodeIfPresent(JSONValue.self, forKey: .input)
-        output = try container.decodeIfPresent(JSONValue.self, forKey: .output)
+        output = try Self.decodeOutput(container)
         logs = try? container.decodeIfPresent(String.self, forKey: .logs)
         error = container.decodeJobError(forKey: .error)
         status = try container.decode(ReplicateStatus.self, forKey: .status)
@@ -105,6 +105,15 @@ public struct Prediction: Sendable, Hashable, Codable {
         try container.encodeIfPresent(startedAt.map(ReplicateDate.format), forKey: .startedAt)
         try container.encodeIfPresent(completedAt.map(ReplicateDate.format), forKey: .completedAt)
         try container.encodeIfPresent(urls, forKey: .urls)
+    }
+
+    /// The common output, an array of URL strings, decodes directly; anything else as any JSON.
+    private static func decodeOutput(_ container: KeyedDecodingContainer<CodingKeys>) throws -> JSONValue? {
+        guard container.contains(.output), try !container.decodeNil(forKey: .output) else { return nil }
+        if let strings = try? container.decode([String].self, forKey: .output) {
+            return .array(strings.map(JSONValue.string))
+        }
+        return try container.decode(JSONValue.self, forKey: .output)
     }
 
     /// The version id that ran, when `version` is a bare id or `owner/name:id`.

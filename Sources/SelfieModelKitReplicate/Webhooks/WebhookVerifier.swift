@@ -21,6 +21,9 @@ import SelfieModelKit
 /// The receipt is stored before the host applies the event; if applying then fails, Replicate's retry
 /// is dropped as a replay and the reconciler (polling) brings the job to its end state.
 public struct WebhookVerifier: Sendable {
+    /// Bodies up to this size are copied next to the signed prefix (one MAC update); larger ones are not.
+    static let inlineBodyLimit = 16 * 1024
+
     /// Five minutes, as the Standard Webhooks specification recommends.
     public static let defaultTolerance: Duration = .seconds(300)
 
@@ -52,8 +55,12 @@ public struct WebhookVerifier: Sendable {
     }
 
     /// Verifies a delivery given the request's header fields and raw body.
-    /// - Parameter kind: what the body holds, when the host knows it from the webhook URL; otherwise
-    ///   ``WebhookEvent/init(decoding:as:)`` tells from the body.
+    /// - Parameters:
+    ///   - headers: the request's header fields; `webhook-id`, `webhook-timestamp` and
+    ///     `webhook-signature` are read.
+    ///   - body: the raw body, exactly as received.
+    ///   - kind: what the body holds, when the host knows it from the webhook URL; otherwise
+    ///     ``WebhookEvent/init(decoding:as:)`` tells from the body.
     /// - Throws: ``ReplicateError`` (`.webhookMissingHeader`, `.webhookTimestamp`, `.webhookSignature`,
     ///   `.decoding`) or the receipt store's error. Answer 4xx for the first three, so a forger learns
     ///   nothing and Replicate stops retrying a delivery that can never verify.
@@ -106,45 +113,89 @@ public struct WebhookVerifier: Sendable {
                     ? "The webhook is older than the tolerance (\(Int(-skew)) s)."
                     : "The webhook is dated \(Int(skew)) s in the future.")
         }
-        let candidates = Self.signatures(in: signature)
-        guard !candidates.isEmpty else {
-            throw ReplicateError(.webhookSignature, detail: "webhook-signature holds no v1 signature.")
+        var header = signature
+        let verified = header.withUTF8 { header in
+            matchesAnyKey(header: header, id: id, timestamp: timestamp, body: body)
         }
-        for key in keys {
-            let expected = Self.mac(id: id, timestamp: timestamp, body: body, key: key.key)
-            for candidate in candidates where Self.constantTimeEquals(candidate, expected) {
-                return sentAt
+        guard verified else {
+            throw ReplicateError(.webhookSignature, detail: "No v1 webhook signature matched.")
+        }
+        return sentAt
+    }
+
+    /// Whether a `v1` entry of `header` is the base64 MAC of `id.timestamp.body` under one of the keys.
+    ///
+    /// Our own MAC is encoded (never the received entries decoded) and compared as text in constant time,
+    /// as the reference implementations do. Each key starts from its precomputed keyed state; the prefix
+    /// and the encoded MAC live in temporary buffers and the body is fed in place, so a verification
+    /// allocates nothing of its own.
+    private func matchesAnyKey(header: UnsafeBufferPointer<UInt8>, id: String, timestamp: String, body: Data) -> Bool {
+        var hasCandidate = false
+        Self.forEachV1Signature(in: header) { _ in hasCandidate = true }
+        guard hasCandidate else { return false }
+        let prefixLength = id.utf8.count + timestamp.utf8.count + 2
+        // Small bodies are copied behind the prefix so the MAC takes one update; large ones are fed in place.
+        let inline = body.count <= Self.inlineBodyLimit
+        let capacity = prefixLength + (inline ? body.count : 0)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { prefix in
+            var position = 0
+            for byte in id.utf8 {
+                prefix[position] = byte
+                position += 1
+            }
+            prefix[position] = 0x2E
+            position += 1
+            for byte in timestamp.utf8 {
+                prefix[position] = byte
+                position += 1
+            }
+            prefix[position] = 0x2E
+            if inline {
+                _ = body.copyBytes(to: UnsafeMutableBufferPointer(rebasing: prefix[prefixLength...]))
+            }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64.macLength) { encoded in
+                for key in keys {
+                    var hmac = key.keyed
+                    hmac.update(data: UnsafeRawBufferPointer(prefix))
+                    if !inline { hmac.update(data: body) }
+                    hmac.finalize().withUnsafeBytes { Base64.encode($0, into: encoded) }
+                    var matched = false
+                    Self.forEachV1Signature(in: header) { candidate in
+                        if Self.constantTimeEquals(candidate, UnsafeBufferPointer(encoded)) { matched = true }
+                    }
+                    if matched { return true }
+                }
+                return false
             }
         }
-        throw ReplicateError(.webhookSignature, detail: "No webhook signature matched.")
     }
 
-    /// The signed content's MAC, computed incrementally so the body is never copied.
-    static func mac(id: String, timestamp: String, body: Data, key: SymmetricKey) -> [UInt8] {
-        var hmac = HMAC<SHA256>(key: key)
-        let dot: [UInt8] = [0x2E]
-        var id = id
-        var timestamp = timestamp
-        id.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
-        hmac.update(data: dot)
-        timestamp.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
-        hmac.update(data: dot)
-        hmac.update(data: body)
-        return hmac.finalize().withUnsafeBytes { Array($0) }
-    }
-
-    /// The decoded `v1` signatures of a `webhook-signature` value; other versions and malformed entries
-    /// are skipped.
-    static func signatures(in header: String) -> [[UInt8]] {
-        var result: [[UInt8]] = []
-        for entry in header.split(separator: " ", omittingEmptySubsequences: true) {
-            guard entry.hasPrefix("v1,") else { continue }
-            let encoded = entry.dropFirst(3)
-            guard encoded.utf8.count == 44, let bytes = Data(base64Encoded: String(encoded)), bytes.count == 32
+    /// Calls `body` with the base64 part of each well-formed `v1,<base64>` entry of a `webhook-signature`
+    /// value (44 bytes padded, or 43 unpadded). Other versions and malformed entries are skipped.
+    static func forEachV1Signature(
+        in header: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) {
+        var index = 0
+        while index < header.count {
+            while index < header.count, header[index] == 0x20 { index += 1 }
+            let start = index
+            while index < header.count, header[index] != 0x20 { index += 1 }
+            let length = index - start
+            guard length == 46 || length == 47, header[start] == 0x76, header[start + 1] == 0x31,
+                header[start + 2] == 0x2C
             else { continue }
-            result.append(Array(bytes))
+            body(UnsafeBufferPointer(rebasing: header[(start + 3)..<index]))
         }
-        return result
+    }
+
+    /// Compares a received signature with ours in time that depends only on the lengths; an unpadded
+    /// signature (43 bytes) is compared with our text without its `=`.
+    static func constantTimeEquals(_ received: UnsafeBufferPointer<UInt8>, _ ours: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = received.count
+        guard count == ours.count || (count == ours.count - 1 && ours.last == 0x3D) else { return false }
+        var difference: UInt8 = 0
+        for index in 0..<count { difference |= received[index] ^ ours[index] }
+        return difference == 0
     }
 
     /// Compares two byte strings in time that depends only on their lengths.
@@ -162,15 +213,63 @@ public struct WebhookVerifier: Sendable {
             throw ReplicateError(
                 .webhookSecretFormat, detail: "A webhook secret must be whsec_ followed by base64 (value not shown).")
         }
-        return SigningKey(key: SymmetricKey(data: bytes))
+        return SigningKey(keyed: HMAC<SHA256>(key: SymmetricKey(data: bytes)))
     }
 }
 
-/// A decoded webhook key. `SymmetricKey` is not marked `Sendable` in swift-crypto 3, but it is an
-/// immutable value (copy-on-write storage that is never written after creation), so sharing it between
-/// tasks is safe.
+/// Standard base64 with padding, for the 32 bytes of a MAC.
+enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// The encoded length of a SHA-256 MAC (32 bytes): 44.
+    static let macLength = 44
+
+    /// The encoded length of `count` bytes.
+    static func encodedLength(_ count: Int) -> Int { (count + 2) / 3 * 4 }
+
+    /// Encodes `bytes` into `output`, which holds at least ``encodedLength(_:)`` bytes.
+    static func encode(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<UInt8>) {
+        alphabet.withUnsafeBufferPointer { alphabet in
+            var index = 0
+            var position = 0
+            func put(_ value: UInt32) {
+                output[position] = alphabet[Int(value >> 18 & 63)]
+                output[position + 1] = alphabet[Int(value >> 12 & 63)]
+                output[position + 2] = alphabet[Int(value >> 6 & 63)]
+                output[position + 3] = alphabet[Int(value & 63)]
+                position += 4
+            }
+            while index + 2 < bytes.count {
+                put(UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]))
+                index += 3
+            }
+            let remaining = bytes.count - index
+            if remaining > 0 {
+                let second = remaining == 2 ? UInt32(bytes[index + 1]) : 0
+                put(UInt32(bytes[index]) << 16 | second << 8)
+                output[position - 1] = 0x3D
+                if remaining == 1 { output[position - 2] = 0x3D }
+            }
+        }
+    }
+
+    /// Encodes `bytes` as a new array.
+    static func encode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: encodedLength(bytes.count)) { buffer, count in
+            encode(bytes, into: buffer)
+            count = encodedLength(bytes.count)
+        }
+    }
+}
+
+/// A secret's HMAC state after absorbing the key, computed once and copied for each delivery.
+///
+/// `HMAC<SHA256>` is not marked `Sendable` in swift-crypto 3, but it is a value type whose hash contexts
+/// are copy-on-write: this stored copy is never mutated, and every copy taken from it duplicates the
+/// context before its first update (the stored reference keeps it from being uniquely referenced), so
+/// sharing it between tasks is safe.
 private struct SigningKey: @unchecked Sendable {
-    let key: SymmetricKey
+    let keyed: HMAC<SHA256>
 }
 
 /// A delivery whose signature and timestamp checked out.

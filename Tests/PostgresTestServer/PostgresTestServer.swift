@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A PostgreSQL server for the tests and the benchmark.
+///
+/// With `DATABASE_URL` set, the server is that one: its role must be able to create roles and databases
+/// (a superuser, for instance), because each suite gets its own database owned by its own non-superuser
+/// role. Without it, a throwaway server is started from the machine's binaries
+/// (`/usr/lib/postgresql/*/bin`): `initdb` into a temporary folder, `pg_ctl start` on a free port with the
+/// unix socket in that folder, run as the `postgres` OS user when the process runs as root. The server is
+/// stopped when the process exits, and a watchdog stops it if the process dies without exiting.
+///
+/// One server serves the whole process: use ``shared()``.
+public actor PostgresTestServer {
+    /// How to reach the server as a role allowed to create roles and databases.
+    public let superuserConfiguration: PostgresClient.Configuration
+    /// The throwaway server's folder, or `nil` for a server from `DATABASE_URL`.
+    public let temporaryFolder: URL?
+    private var databaseCount = 0
+
+    private init(superuserConfiguration: PostgresClient.Configuration, temporaryFolder: URL?) {
+        self.superuserConfiguration = superuserConfiguration
+        self.temporaryFolder = temporaryFolder
+    }
+
+    /// The process-wide server, started on first use.
+    public static func shared() async throws -> PostgresTestServer {
+        try await PostgresTestServerRegistry.shared.server()
+    }
+
+    /// Starts a server of its own (not the shared one): the one from `DATABASE_URL` if set, otherwise a
+    /// throwaway one; `durable` keeps fsync and synchronous commit on (for the benchmark).
+    public static func start(durable: Bool) async throws -> PostgresTestServer {
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
+            return PostgresTestServer(
+                superuserConfiguration: try DatabaseURL.configuration(from: url), temporaryFolder: nil)
+        }
+        let launched = try ThrowawayPostgres.launch(durable: durable)
+        var configuration = PostgresClient.Configuration(
+            unixSocketPath: launched.socketPath, username: "postgres", password: nil, database: "postgres")
+        configuration.options.maximumConnections = 4
+        return PostgresTestServer(superuserConfiguration: configuration, temporaryFolder: launched.folder)
+    }
+
+    /// Creates a fresh database owned by a fresh non-superuser, non-BYPASSRLS login role and returns how to
+    /// connect as that role.
+    ///
+    /// The role is `NOINHERIT` and a member of `systemRole` (created when missing), the NOLOGIN role that owns
+    /// the store's SECURITY DEFINER functions: members may hand objects to it, but do not get its
+    /// privileges or its row-level-security policies.
+    public func makeDatabase(
+        prefix: String, systemRole: String = "selfie_model_system"
+    ) async throws
+        -> TestDatabase
+    {
+        databaseCount += 1
+        let suffix = "\(getpid())_\(databaseCount)_\(UInt32.random(in: 0...UInt32.max))"
+        let name = "\(prefix)_\(suffix)"
+        let owner = "owner_\(suffix)"
+        try Self.requireSimpleName(name)
+        try Self.requireSimpleName(systemRole)
+        try await withClient(superuserConfiguration) { client in
+            try await client.query(
+                PostgresQuery(
+                    unsafeSQL: "CREATE ROLE \(owner) LOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT NOCREATEDB NOCREATEROLE"
+                ))
+            try await client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        DO $$ BEGIN
+                          IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(systemRole)') THEN
+                            CREATE ROLE \(systemRole) NOLOGIN NOSUPERUSER NOBYPASSRLS;
+                          END IF;
+                        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                          NULL;  -- created meanwhile for another suite's database
+                        END $$
+                        """))
+            try await client.query(PostgresQuery(unsafeSQL: "GRANT \(systemRole) TO \(owner)"))
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name) OWNER \(owner)"))
+        }
+        var superuserHere = superuserConfiguration
+        superuserHere.database = name
+        // A NOINHERIT owner does not get the privileges of `pg_database_owner`, which owns `public` since
+        // PostgreSQL 15; give it the schema directly.
+        try await withClient(superuserHere) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA public OWNER TO \(owner)"))
+        }
+        var ownerConfiguration = superuserConfiguration
+        ownerConfiguration.username = owner
+        ownerConfiguration.database = name
+        return TestDatabase(
+            name: name, ownerRole: owner, ownerConfiguration: ownerConfiguration,
+            superuserConfiguration: superuserHere)
+    }
+
+    private static func requireSimpleName(_ name: String) throws {
+        let allowed = name.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+        guard allowed, !name.isEmpty, name.utf8.count <= 63 else {
+            throw PostgresTestServerError("not a simple SQL name: \(name)")
+        }
+    }
+}
+
+/// A database made by ``PostgresTestServer/makeDatabase(prefix:systemRole:)``.
+public struct TestDatabase: Sendable {
+    /// The database's name.
+    public let name: String
+    /// The non-superuser role that owns it.
+    public let ownerRole: String
+    /// Connects to the database as its owner.
+    public let ownerConfiguration: PostgresClient.Configuration
+    /// Connects to the database as the superuser, for setup and for tests of refusal.
+    public let superuserConfiguration: PostgresClient.Configuration
+}
+
+/// A failure to start or use the test server.
+public struct PostgresTestServerError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
+    public let description: String
+    /// Describes a failure.
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs `body` with a running ``PostgresClient`` for `configuration`, and shuts the client down after.
+@discardableResult
+public func withClient<Result: Sendable>(
+    _ configuration: PostgresClient.Configuration,
+    _ body: @Sendable (PostgresClient) async throws -> Result
+) async throws -> Result {
+    let client = PostgresClient(configuration: configuration)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}
+
+private actor PostgresTestServerRegistry {
+    static let shared = PostgresTestServerRegistry()
+    private var starting: Task<PostgresTestServer, any Error>?
+
+    func server() async throws -> PostgresTestServer {
+        if let starting { return try await starting.value }
+        let task = Task { try await PostgresTestServer.start(durable: false) }
+        starting = task
+        return try await task.value
+    }
+}
+
+/// Parses `postgres://user:password@host:port/database` into a client configuration.
+enum DatabaseURL {
+    static func configuration(from string: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: string),
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let user = components.user, let host = components.host
+        else {
+            throw PostgresTestServerError("DATABASE_URL must look like postgres://user:password@host:port/db")
+        }
+        let database = components.path.isEmpty ? nil : String(components.path.dropFirst())
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database, tls: .disable)
+        configuration.options.maximumConnections = 4
+        return configuration
+    }
+}
