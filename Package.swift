@@ -273,8 +273,8 @@ let package = Package(
         .testTarget(
             name: "SelfieStudioDemoTests",
             dependencies: [
-                "selfie-studio", "selfie-sim", "SelfieModelKitValidation", "PostgresTestServer",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "selfie-studio", "selfie-sim", "SelfieModelKitValidation", "SelfieModelKitTesting",
+                "PostgresTestServer", .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

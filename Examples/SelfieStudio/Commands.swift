@@ -4,33 +4,30 @@ import SelfieModelKit
 import SelfieModelKitServices
 import SelfieModelKitValidation
 
-/// Runs `body` and turns library errors into their user-facing messages.
-func withFriendlyErrors(_ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as SelfieModelKitError {
-        let terminal = Terminal()
-        print(terminal.red("✗ \(error.userMessage)"))
-        throw ExitCode.failure
-    }
-}
-
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "train", abstract: "Add the selfies in a folder for a user and train their model.")
+        commandName: "train", abstract: "Add the selfies in a folder for a user and train their model.",
+        discussion: """
+            Checks every photo in the folder (hidden files and subfolders are skipped), keeps the good ones, \
+            then trains the user's own model and follows it to the end. Exits 1 when the training cannot start \
+            or does not succeed.
+            """)
     @OptionGroup var options: StudioOptions
     @Option(help: "The user id (lowercase letters and digits, at least one digit).") var user: String
     @Option(help: "A folder of selfies (JPEG, PNG or WebP).") var images: String
 
+    func validate() throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: images, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--images: there is no folder at \(images).")
+        }
+    }
+
     func run() async throws {
-        let runtime = try await options.runtime()
         let user = try options.user(user)
+        let uploads = try selfieUploads()
         let terminal = Terminal()
-        try await withFriendlyErrors {
-            let folder = URL(fileURLWithPath: images, isDirectory: true)
-            let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-                .filter { !$0.hasDirectoryPath }.sorted { $0.lastPathComponent < $1.lastPathComponent }
-            let uploads = try files.map { SelfieUpload(data: try Data(contentsOf: $0), fileName: $0.lastPathComponent) }
+        try await options.withRuntime { runtime in
             let intake = try await runtime.training.addSelfies(uploads, for: user)
             for result in intake.results {
                 let mark = result.refusal == nil ? terminal.green("✓") : terminal.red("✗")
@@ -38,6 +35,7 @@ struct TrainCommand: AsyncParsableCommand {
             }
             terminal.line(intake.summary)
             var attempt = try await runtime.training.startTraining(for: user)
+            terminal.line("Training \(ReplicateModelID.selfieModel(for: user.id, owner: runtime.context.owner))")
             let bar = Terminal.ProgressBar(terminal: terminal)
             while !attempt.status.isTerminal {
                 try await runtime.tick(seconds: 20)
@@ -45,22 +43,54 @@ struct TrainCommand: AsyncParsableCommand {
                 bar.update(attempt.progress ?? 0, label: attempt.status.rawValue)
             }
             bar.finish()
-            terminal.line(try await runtime.training.status(for: user).message)
+            let status = try await runtime.training.status(for: user)
+            guard attempt.status == .succeeded else {
+                throw StudioFailure(attempt.failure?.userMessage ?? "The training ended \(attempt.status).")
+            }
+            terminal.line("\(terminal.green("✓")) \(status.message)")
         }
-        await runtime.shutdown()
+    }
+
+    /// The files of the folder, by name; hidden files and subfolders are skipped.
+    private func selfieUploads() throws -> [SelfieUpload] {
+        let folder = URL(fileURLWithPath: images, isDirectory: true)
+        let files: [URL]
+        do {
+            files = try FileManager.default.contentsOfDirectory(
+                at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]
+            )
+            .filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        } catch {
+            throw ValidationError("--images: the folder \(images) can't be read (\(error.localizedDescription)).")
+        }
+        guard !files.isEmpty else { throw ValidationError("--images: the folder \(images) has no files.") }
+        return try files.map { file in
+            do {
+                return SelfieUpload(data: try Data(contentsOf: file), fileName: file.lastPathComponent)
+            } catch {
+                throw ValidationError(
+                    "--images: \(file.lastPathComponent) can't be read (\(error.localizedDescription)).")
+            }
+        }
     }
 }
 
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show a user's model.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show a user's selfies, model and training.")
     @OptionGroup var options: StudioOptions
     @Option(help: "The user id.") var user: String
 
     func run() async throws {
-        let runtime = try await options.runtime()
         let user = try options.user(user)
-        try await withFriendlyErrors {
-            let status = try await runtime.training.status(for: user)
+        try await options.withRuntime { runtime in
+            var status = try await runtime.training.status(for: user)
+            if let attempt = status.latestAttempt, !attempt.status.isTerminal {
+                // A training in progress: ask Replicate where it stands before answering.
+                try await runtime.reconciler.reconcileOnce()
+                status = try await runtime.training.status(for: user)
+            }
             print("selfies:  \(status.selfieCount)")
             if let model = status.model {
                 print("model:    \(model.replicateModelID)\(model.replicateVersionID.map { ":\($0)" } ?? "")")
@@ -68,13 +98,17 @@ struct StatusCommand: AsyncParsableCommand {
             }
             print(status.message)
         }
-        await runtime.shutdown()
     }
 }
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate", abstract: "Create photos on a user's own model, from a prompt (Maya) or a look.")
+        commandName: "generate", abstract: "Create photos on a user's own model, from a prompt (Maya) or a look.",
+        discussion: """
+            With --prompt, Maya turns what you describe into a prompt and chooses what you leave open. With \
+            --look, a curated Photoshoot look is used (see `selfie-studio looks`). The user's model must be \
+            trained. Exits 1 when the photos cannot be made.
+            """)
     @OptionGroup var options: StudioOptions
     @Option(help: "The user id.") var user: String
     @Option(help: "What the photo should show; Maya writes the prompt.") var prompt: String?
@@ -83,29 +117,43 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (prompt == nil) != (look == nil) else { throw ValidationError("Give exactly one of --prompt or --look.") }
+        if let prompt, prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--prompt: say what the photo should show.")
+        }
+        if let look {
+            let catalog = try LookCatalog.builtIn()
+            guard (try? catalog.look(PhotoshootLookID(look))) != nil else {
+                throw ValidationError("--look: there is no look \"\(look)\". See `selfie-studio looks`.")
+            }
+        }
     }
 
     func run() async throws {
-        let runtime = try await options.runtime()
         let user = try options.user(user)
         let terminal = Terminal()
-        try await withFriendlyErrors {
+        try await options.withRuntime { runtime in
             var generation: GenerationRecord
             if let prompt {
-                let (reply, started) = try await runtime.maya.generate(user: user, from: prompt + ". Surprise me.")
+                // One message, no conversation: ask Maya to decide whatever the prompt leaves open.
+                let request = prompt.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
+                let (reply, started) = try await runtime.maya.generate(user: user, from: request + ". Surprise me.")
                 terminal.line("Maya: \(reply.text)")
-                guard let started else { return }
+                guard let started else {
+                    throw StudioFailure("Maya needs a little more to go on. Describe the photo in a few more words.")
+                }
                 generation = started
             } else {
-                generation = try await runtime.generation.generate(user: user, look: PhotoshootLookID(look ?? ""))
+                let look = try runtime.generation.catalog.look(PhotoshootLookID(look ?? ""))
+                terminal.line("Photoshoot look: \(look.title)")
+                generation = try await runtime.generation.generate(user: user, look: look.id)
             }
             while !generation.status.isTerminal {
                 try await runtime.tick(seconds: 5)
                 generation = try await runtime.generation.generation(generation.id, for: user)
             }
             guard generation.status == .succeeded else {
-                terminal.line(terminal.red("✗ \(generation.failure?.userMessage ?? generation.status.rawValue)"))
-                throw ExitCode.failure
+                throw StudioFailure(
+                    generation.failure?.userMessage ?? "The photos could not be made (\(generation.status)).")
             }
             let folder = URL(fileURLWithPath: output, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -113,10 +161,9 @@ struct GenerateCommand: AsyncParsableCommand {
                 let (_, data) = try await runtime.generation.photo(photo.id, for: user)
                 let file = folder.appendingPathComponent("\(photo.id).png")
                 try data.write(to: file)
-                terminal.line("\(terminal.green("✓")) \(file.path)")
+                terminal.line("\(terminal.green("✓")) \(file.path)  \(photo.width)×\(photo.height)")
             }
         }
-        await runtime.shutdown()
     }
 }
 
@@ -142,41 +189,56 @@ struct PhotosCommand: AsyncParsableCommand {
     @Option(help: "The user id.") var user: String
 
     func run() async throws {
-        let runtime = try await options.runtime()
         let user = try options.user(user)
-        try await withFriendlyErrors {
+        try await options.withRuntime { runtime in
             let photos = try await runtime.generation.photos(for: user)
-            if photos.isEmpty { print("No photos yet.") }
-            for photo in photos {
-                print(
-                    "\(photo.id)  \(photo.width)×\(photo.height)  \(photo.isFavourite ? "★" : " ")  \(photo.createdAt)")
+            guard !photos.isEmpty else {
+                print("No photos yet. Create some with `selfie-studio generate`.")
+                return
             }
+            let dates = ISO8601DateFormatter()
+            for photo in photos {
+                let favourite = photo.isFavourite ? "★" : " "
+                print(
+                    "\(photo.id)  \(photo.width)×\(photo.height)  \(favourite)  \(dates.string(from: photo.createdAt))")
+            }
+            print("\(photos.count) photo\(photos.count == 1 ? "" : "s")")
         }
-        await runtime.shutdown()
     }
 }
 
 struct ComplianceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compliance",
-        abstract: "Audit stored records and sent generation requests against the specification.")
+        abstract: "Audit stored records and sent generation requests against the specification.",
+        discussion: "Exits 0 when compliant, 2 when there is a violation, 1 when the audit cannot run.")
     @OptionGroup var options: StudioOptions
-    @Option(help: "The user ids to audit.") var user: [String] = []
+    @Option(help: "A user id to audit (repeat for several).") var user: [String] = []
+
+    func validate() throws {
+        guard !user.isEmpty else { throw ValidationError("Give at least one --user to audit.") }
+    }
 
     func run() async throws {
-        let runtime = try await options.runtime()
-        var records: [UserModelRecord] = []
-        var requests: [RecordedPredictionRequest] = []
-        for id in user {
-            let authenticated = try options.user(id)
-            if let record = try await runtime.context.store.userModel(for: authenticated) { records.append(record) }
-            for generation in try await runtime.context.store.generations(for: authenticated, limit: 1000) {
-                requests.append(RecordedPredictionRequest(user: authenticated.id, body: generation.requestBody))
+        let users = try user.map { try options.user($0) }
+        var isCompliant = true
+        try await options.withRuntime { runtime in
+            var records: [UserModelRecord] = []
+            var requests: [RecordedPredictionRequest] = []
+            for authenticated in users {
+                if let record = try await runtime.context.store.userModel(for: authenticated) {
+                    records.append(record)
+                } else {
+                    Terminal().line("user \(authenticated.id) has no model yet.")
+                }
+                for generation in try await runtime.context.store.generations(for: authenticated, limit: 1000) {
+                    requests.append(RecordedPredictionRequest(user: authenticated.id, body: generation.requestBody))
+                }
             }
+            let report = runtime.context.auditor.audit(records: records, requests: requests)
+            print(report)
+            isCompliant = report.isCompliant
         }
-        let report = runtime.context.auditor.audit(records: records, requests: requests)
-        print(report)
-        await runtime.shutdown()
-        if !report.isCompliant { throw ExitCode(2) }
+        if !isCompliant { throw ExitCode(2) }
     }
 }

@@ -23,9 +23,11 @@ struct DemoCommand: AsyncParsableCommand {
     var output: String = "./selfie-studio-output"
 
     func run() async throws {
+        try await options.withRuntime { runtime in try await demo(on: runtime) }
+    }
+
+    private func demo(on runtime: StudioRuntime) async throws {
         let terminal = Terminal()
-        let runtime = try await options.runtime()
-        defer { Task { await runtime.shutdown() } }
         let outputDirectory = URL(fileURLWithPath: output, isDirectory: true)
         try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
 
@@ -78,7 +80,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         bar.finish()
         guard attempt.status == .succeeded else {
-            throw DemoFailure("training ended \(attempt.status): \(attempt.failure?.userMessage ?? "no reason given")")
+            throw StudioFailure(
+                "training ended \(attempt.status): \(attempt.failure?.userMessage ?? "no reason given")")
         }
         let record = try await runtime.context.store.userModel(for: user)
         terminal.line(
@@ -90,7 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
         terminal.line("   Maya, asked: \"\(request)\"")
         let (reply, mayaGeneration) = try await runtime.maya.generate(user: user, from: request + ". Surprise me.")
         terminal.line("   Maya: \(reply.text)")
-        guard let mayaGeneration else { throw DemoFailure("Maya did not produce a prompt") }
+        guard let mayaGeneration else { throw StudioFailure("Maya did not produce a prompt") }
         let look = runtime.generation.catalog.looks[0]
         terminal.line("   Photoshoot look: \(look.title) (\(look.id))")
         let photoshootGeneration = try await runtime.generation.generate(user: user, look: look.id)
@@ -102,7 +105,7 @@ struct DemoCommand: AsyncParsableCommand {
                 current = try await runtime.generation.generation(started.id, for: user)
             }
             guard current.status == .succeeded else {
-                throw DemoFailure(
+                throw StudioFailure(
                     "generation \(current.id) ended \(current.status): \(current.failure?.userMessage ?? "")")
             }
             finished.append(current)
@@ -154,12 +157,7 @@ struct DemoCommand: AsyncParsableCommand {
         terminal.line(report.isCompliant ? terminal.green(report.description) : terminal.red(report.description))
         guard report.isCompliant else { throw ExitCode(2) }
         guard predictionBodies.count == 2 else {
-            throw DemoFailure("expected 2 prediction requests, saw \(predictionBodies.count)")
+            throw StudioFailure("expected 2 prediction requests, saw \(predictionBodies.count)")
         }
     }
-}
-
-struct DemoFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SelfieModelKit
+import SelfieModelKitReplicate
 import SelfieModelKitServices
 
 /// `selfie-studio`: SSELFIE Studio's AI photo system from the command line.
@@ -14,7 +15,8 @@ struct SelfieStudio: AsyncParsableCommand {
             Every user has their own model, {owner}/{userId}-selfie-lora, trained with ostris/flux-dev-lora-trainer \
             and the trigger word user{userId}. Configuration comes from the environment: REPLICATE_API_TOKEN, \
             REPLICATE_API_BASE_URL, REPLICATE_OWNER, REPLICATE_WEBHOOK_SECRET, PUBLIC_URL, DATABASE_URL. Without \
-            them, the embedded defaults are used: the SQLite store in --data and the in-process simulator.
+            them, the embedded defaults are used: the SQLite store in --data and the in-process simulator, whose \
+            state is kept in --data too (simulator-state.json), so separate commands share one simulated Replicate.
             """,
         subcommands: [
             DemoCommand.self, TrainCommand.self, StatusCommand.self, GenerateCommand.self, LooksCommand.self,
@@ -24,7 +26,7 @@ struct SelfieStudio: AsyncParsableCommand {
 
 /// Options every command shares.
 struct StudioOptions: ParsableArguments {
-    @Option(name: .long, help: "The data folder: the SQLite database and stored photos.")
+    @Option(name: .long, help: "The data folder: the SQLite database, stored photos and the simulator's state.")
     var data: String = "./.selfie-studio"
 
     @Flag(name: .long, help: "Log what the library does (to stderr).")
@@ -41,9 +43,52 @@ struct StudioOptions: ParsableArguments {
             return try await StudioRuntime.make(
                 dataDirectory: URL(fileURLWithPath: data, isDirectory: true), logger: logger)
         } catch let error as SelfieModelKitError {
-            throw ValidationError(
-                error.code == .configuration ? "\(error.userMessage)\n\(error.detail)" : error.userMessage)
+            let detail = error.code == .configuration && !error.detail.isEmpty ? "\n\(error.detail)" : ""
+            Terminal().error(error.userMessage + detail)
+            throw ExitCode.failure
         }
+    }
+
+    /// Builds the runtime, runs `body` with it, and shuts the runtime down on every path, so the store is
+    /// closed and the simulator's state saved even when the command fails. Errors users can act on become
+    /// their message on standard error and exit code 1.
+    func withRuntime(_ body: (StudioRuntime) async throws -> Void) async throws {
+        let runtime = try await runtime()
+        let outcome: Result<Void, any Error>
+        do {
+            try await body(runtime)
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        await runtime.shutdown()
+        if case .failure(let error) = outcome {
+            throw Self.explained(error, onSimulator: runtime.simulator != nil)
+        }
+    }
+
+    /// Prints what `error` means for the user and returns the exit code; other errors pass through.
+    static func explained(_ error: any Error, onSimulator: Bool) -> any Error {
+        let terminal = Terminal()
+        switch error {
+        case let error as SelfieModelKitError:
+            terminal.error(error.userMessage)
+        case let error as ReplicateError:
+            var message = "Replicate refused the request"
+            if let status = error.httpStatus { message += " (\(status))" }
+            if let detail = error.detail ?? error.title { message += ": \(detail)" }
+            terminal.error(message)
+            if onSimulator, error.code == .invalidRequest || error.code == .notFound {
+                terminal.error(
+                    "The in-process simulator does not know this model. If simulator-state.json was removed from "
+                        + "the data folder, train the model again with `selfie-studio train`.")
+            }
+        case let error as StudioFailure:
+            terminal.error(error.description)
+        default:
+            return error
+        }
+        return ExitCode.failure
     }
 
     func user(_ id: String) throws -> AuthenticatedUser {
@@ -53,4 +98,10 @@ struct StudioOptions: ParsableArguments {
             throw ValidationError("--user: \(error.userMessage)")
         }
     }
+}
+
+/// A command's own failure (a training or generation that did not succeed), shown to the user as is.
+struct StudioFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -42,16 +42,29 @@ struct StudioRuntime: Sendable {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
 
         var simulator: ReplicateSimulator?
+        var simulatorLock: SimulatorStateLock?
         let base: any HTTPTransport
         let replicateDescription: String
         if usesSimulator {
             try configuration.checkSimulatorAllowed()
-            // A fresh seed per run: ids must never repeat against a data folder kept from an earlier run.
+            // A fresh seed per run: ids must never repeat against a data folder kept from an earlier run,
+            // even if that run ended before it could save the simulator's state.
             let sim = ReplicateSimulator(
                 configuration: ReplicateSimulator.Configuration(
                     accounts: [SimulatorAccount(owner: configuration.replicateOwner.rawValue, token: simulatorToken)],
                     seed: UInt64.random(in: 1...UInt64.max)),
                 clock: .virtual(start: Date()))
+            // The simulator lives in this process only; its world (models trained by an earlier command,
+            // their versions, predictions and outputs) comes back from the data folder, held by one
+            // command at a time.
+            let lock = try SimulatorStateLock(in: dataDirectory)
+            do {
+                try await restoreSimulator(sim, from: simulatorStateFile(in: dataDirectory))
+            } catch {
+                lock.release()
+                throw error
+            }
+            simulatorLock = lock
             simulator = sim
             base = sim
             replicateDescription =
@@ -111,7 +124,14 @@ struct StudioRuntime: Sendable {
         return StudioRuntime(
             configuration: configuration, simulator: simulator, recorder: recorder, context: context,
             training: training, generation: generation, maya: maya, reconciler: reconciler, webhooks: webhooks,
-            storeDescription: storeDescription, replicateDescription: replicateDescription, shutdown: closeStore)
+            storeDescription: storeDescription, replicateDescription: replicateDescription,
+            shutdown: { [simulator, simulatorLock] in
+                if let simulator {
+                    await saveSimulator(simulator, to: simulatorStateFile(in: dataDirectory))
+                }
+                simulatorLock?.release()
+                await closeStore()
+            })
     }
 
     /// Moves the job forward: on the simulator, advances its virtual clock; then runs one reconciler pass.

@@ -30,6 +30,18 @@ struct Terminal: Sendable {
         fflush(nil)
     }
 
+    /// Writes `✗ text` to standard error, in red when standard error is a terminal.
+    func error(_ text: String) {
+        let coloured = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        note(coloured ? "\u{1B}[31m✗ \(text)\u{1B}[0m" : "✗ \(text)")
+    }
+
+    /// Writes `text` to standard error, out of the way of the command's output.
+    func note(_ text: String) {
+        fflush(nil)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     /// Draws `[#####-----]  42%  label`; in a terminal it redraws in place, otherwise it prints each tenth.
     final class ProgressBar: @unchecked Sendable {
         private let terminal: Terminal

@@ -77,7 +77,21 @@ enum Executable {
         throw CocoaError(.fileNoSuchFile)
     }
 
-    static func run(_ name: String, arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// A started process whose output is collected by ``finish()``.
+    struct Running {
+        let process: Process
+        let pipe: Pipe
+
+        /// Waits for the process to end and returns its status and output (stdout and stderr together).
+        func finish() -> Result {
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Starts the built product `name`; an empty value in `environment` removes that variable.
+    static func start(_ name: String, arguments: [String], environment: [String: String] = [:]) throws -> Running {
         let process = Process()
         process.executableURL = try productsDirectory().appendingPathComponent(name)
         process.arguments = arguments
@@ -90,8 +104,10 @@ enum Executable {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        return Running(process: process, pipe: pipe)
+    }
+
+    static func run(_ name: String, arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try start(name, arguments: arguments, environment: environment).finish()
     }
 }

@@ -117,7 +117,7 @@ extension SimulatorEngine {
         let typeOverride = parts.first { $0.name == "type" }.map { String(decoding: $0.data, as: UTF8.self) }
         let now = clock.now
         let file = FileRecord(
-            id: random.replicateID(), owner: owner, name: content.filename ?? "file",
+            id: newID(), owner: owner, name: content.filename ?? "file",
             contentType: typeOverride ?? content.contentType ?? "application/octet-stream", data: content.data,
             metadata: metadata, createdAt: now, expiresAt: now.addingTimeInterval(configuration.fileRetention),
             sha256: SimulatorHash.sha256Hex(content.data), md5: SimulatorHash.md5Hex(content.data))

@@ -68,7 +68,7 @@ extension SimulatorEngine {
                 ? Self.nsfwMessage : "CUDA error: an illegal memory access was encountered"
         }
         var prediction = PredictionRecord(
-            id: random.replicateID(), owner: owner, modelKey: version.modelKey, versionID: version.id, input: input,
+            id: newID(), owner: owner, modelKey: version.modelKey, versionID: version.id, input: input,
             accepted: validated.accepted, dropped: validated.dropped, createdAt: now, webhook: webhook,
             seed: validated.accepted["seed"]?.integerValue ?? Int(random.next() % 65536),
             numOutputs: numOutputs,

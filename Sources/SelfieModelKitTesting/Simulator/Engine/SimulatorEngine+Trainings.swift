@@ -37,7 +37,7 @@ extension SimulatorEngine {
         }
         let now = clock.now
         var training = TrainingRecord(
-            id: random.replicateID(), owner: owner, trainerModel: trainerModel, trainerVersion: trainerVersion,
+            id: newID(), owner: owner, trainerModel: trainerModel, trainerVersion: trainerVersion,
             destination: destination, input: input, accepted: validated.accepted, dropped: validated.dropped,
             createdAt: now, webhook: webhook, steps: steps, secondsPerStep: random.value(in: 0.95...1.05),
             failAtStep: failAtStep)

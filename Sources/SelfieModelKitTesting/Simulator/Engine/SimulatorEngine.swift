@@ -61,14 +61,27 @@ package actor SimulatorEngine {
             accountsByToken[account.token] = account
             secrets[account.owner] = account.webhookSecret
         }
-        let created = clock.now
-        for (modelKey, versionIDs) in configuration.trainerVersions.sorted(by: { $0.key < $1.key }) {
+        var models: [String: ModelRecord] = [:]
+        var versions: [String: VersionRecord] = [:]
+        Self.installTrainers(configuration.trainerVersions, models: &models, versions: &versions, created: clock.now)
+        self.models = models
+        self.versions = versions
+    }
+
+    /// Adds the trainer models and versions of `trainerVersions` that `models` and `versions` lack.
+    static func installTrainers(
+        _ trainerVersions: [String: Set<String>], models: inout [String: ModelRecord],
+        versions: inout [String: VersionRecord], created: Date
+    ) {
+        for (modelKey, versionIDs) in trainerVersions.sorted(by: { $0.key < $1.key }) {
             let parts = modelKey.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
-            var model = ModelRecord(
-                owner: parts[0], name: parts[1], description: "Fine-tune FLUX.1-dev using ai-toolkit",
-                visibility: "public", hardware: "gpu-h100", createdAt: created)
-            for id in versionIDs.sorted() {
+            var model =
+                models[modelKey]
+                ?? ModelRecord(
+                    owner: parts[0], name: parts[1], description: "Fine-tune FLUX.1-dev using ai-toolkit",
+                    visibility: "public", hardware: "gpu-h100", createdAt: created)
+            for id in versionIDs.sorted() where versions[id] == nil {
                 versions[id] = VersionRecord(id: id, modelKey: modelKey, createdAt: created, kind: .trainer)
                 model.versionIDs.append(id)
             }
@@ -280,6 +293,15 @@ package actor SimulatorEngine {
     func nextSequence() -> UInt64 {
         sequence += 1
         return sequence
+    }
+
+    /// A new 26-character id for a training, prediction or file that no job or file of this world holds
+    /// (the generator makes a repeat all but impossible; the check makes it impossible, restores included).
+    func newID() -> String {
+        while true {
+            let id = random.replicateID()
+            if trainings[id] == nil, predictions[id] == nil, files[id] == nil { return id }
+        }
     }
 
     /// Parses a JSON object body and refuses top-level keys outside `allowed` (Replicate's

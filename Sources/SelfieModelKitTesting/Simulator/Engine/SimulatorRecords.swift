@@ -11,7 +11,7 @@ package struct TrainingLook: Sendable, Hashable {
     package var triggerWord: String
 }
 
-package struct ModelRecord: Sendable {
+package struct ModelRecord: Sendable, Codable {
     var owner: String
     var name: String
     var description: String?
@@ -24,19 +24,19 @@ package struct ModelRecord: Sendable {
     var key: String { "\(owner)/\(name)" }
 }
 
-package enum VersionKind: Sendable {
+package enum VersionKind: Sendable, Codable {
     case predictor(TrainingLook)
     case trainer
 }
 
-package struct VersionRecord: Sendable {
+package struct VersionRecord: Sendable, Codable {
     var id: String
     var modelKey: String
     var createdAt: Date
     var kind: VersionKind
 }
 
-package struct FileRecord: Sendable {
+package struct FileRecord: Sendable, Codable {
     var id: String
     var owner: String
     var name: String
@@ -50,7 +50,7 @@ package struct FileRecord: Sendable {
 }
 
 /// The status of a training or prediction.
-package enum SimulatedJobStatus: String, Sendable {
+package enum SimulatedJobStatus: String, Sendable, Codable {
     case starting, processing, succeeded, failed, canceled
 
     var isTerminal: Bool { self == .succeeded || self == .failed || self == .canceled }
@@ -63,7 +63,7 @@ package struct WebhookTarget: Sendable {
 }
 
 /// What a job does at its next milestone.
-package enum JobStep: Sendable {
+package enum JobStep: Sendable, Codable {
     case boot
     case preprocess
     case train(step: Int)
@@ -73,13 +73,13 @@ package enum JobStep: Sendable {
     case removeData
 }
 
-package struct PendingStep: Sendable {
+package struct PendingStep: Sendable, Codable {
     var token: UInt64
     var at: Date
     var step: JobStep
 }
 
-package struct TrainingRecord: Sendable {
+package struct TrainingRecord: Sendable, Codable {
     var id: String
     var owner: String
     var trainerModel: String
@@ -104,7 +104,7 @@ package struct TrainingRecord: Sendable {
     var zipDigest: String?
 }
 
-package struct PredictionRecord: Sendable {
+package struct PredictionRecord: Sendable, Codable {
     var id: String
     var owner: String
     var modelKey: String
@@ -129,13 +129,13 @@ package struct PredictionRecord: Sendable {
 }
 
 /// A file served from the delivery base URL.
-package enum DeliveryFile: Sendable {
+package enum DeliveryFile: Sendable, Codable {
     case image(ImageJob)
     case weights(Data)
 }
 
 /// Everything needed to render one output image on demand.
-package struct ImageJob: Sendable {
+package struct ImageJob: Sendable, Codable {
     var look: TrainingLook
     var modelKey: String
     var versionID: String
@@ -149,7 +149,7 @@ package struct ImageJob: Sendable {
     var quality: Int
 }
 
-package struct DeliveryEntry: Sendable {
+package struct DeliveryEntry: Sendable, Codable {
     var file: DeliveryFile
     var predictionID: String?
     var contentType: String

@@ -3,7 +3,8 @@ import Foundation
 /// SplitMix64: a small, fast, seedable generator. Every random choice of the simulator comes from one
 /// of these, so a run with the same seed and the same requests behaves the same.
 package struct SimulatorRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The generator's whole state (a snapshot keeps it; `init(seed:)` with it continues the sequence).
+    package private(set) var state: UInt64
 
     /// A generator seeded with `seed`.
     package init(seed: UInt64) { self.state = seed }
