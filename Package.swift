@@ -252,6 +252,8 @@ let package = Package(
         .testTarget(
             name: "SelfieModelKitServicesIntegrationTests",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 "SelfieModelKit",
                 "SelfieModelKitPostgres",
                 "PostgresTestServer",
