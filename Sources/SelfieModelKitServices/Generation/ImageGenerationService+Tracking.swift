@@ -74,7 +74,13 @@ extension ImageGenerationService {
         var photos: [PhotoRecord] = []
         for (index, url) in urls.enumerated() {
             let data = try await context.client.download(url, for: generation.userID)
-            let header = try PhotoInspector.readHeader(data)
+            // A full structural check (signature, every chunk's CRC, IEND, no truncation), not just the
+            // header; the size limits are the output's own, not the selfie rules.
+            let inspection = Self.outputInspector.inspect(data, fileName: "output-\(index).png")
+            guard let header = inspection.photo else {
+                throw Self.invalidOutput(
+                    "output \(index) is not a valid image: \(inspection.refusal?.description ?? "-")")
+            }
             guard header.format == .png else {
                 throw Self.invalidOutput("output \(index) is \(header.format), not PNG")
             }
@@ -99,6 +105,10 @@ extension ImageGenerationService {
             + String(hex[17..<20]) + "-" + String(hex[20..<32])
         return PhotoID(UUID(uuidString: text)!)
     }
+
+    /// Checks generated outputs: any size FLUX produces, up to Replicate's largest, fully parsed.
+    static let outputInspector = PhotoInspector(
+        limits: PhotoLimits(minimumShortSide: 1, maximumPixelCount: 40_000_000, maximumByteCount: 100 * 1024 * 1024))
 
     static func invalidOutput(_ detail: String) -> SelfieModelKitError {
         SelfieModelKitError(
