@@ -46,13 +46,25 @@ extension PostgresSelfieModelStore: GenerationStore {
     public func attachPredictionID(
         _ prediction: PredictionID, to generation: GenerationID, for user: AuthenticatedUser
     ) async throws -> TransitionOutcome<GenerationRecord> {
+        try await attachPredictionID(prediction, to: generation, owner: user.id)
+    }
+
+    public func systemAttachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, owner: UserID
+    ) async throws -> TransitionOutcome<GenerationRecord> {
+        try await attachPredictionID(prediction, to: generation, owner: owner)
+    }
+
+    func attachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, owner: UserID
+    ) async throws -> TransitionOutcome<GenerationRecord> {
         try await resolveTransition(
             kind: Self.generationKind, expected: .recorded, current: \.status,
             run: {
                 try await single(
                     """
                     SELECT r.outcome, (r.generation).* FROM selfie_attach_prediction_id(
-                        \(user.id.rawValue), \(generation.rawValue), \(prediction.rawValue), \(now)) AS r
+                        \(owner.rawValue), \(generation.rawValue), \(prediction.rawValue), \(now)) AS r
                     """)
             },
             decode: PostgresRows.generation,

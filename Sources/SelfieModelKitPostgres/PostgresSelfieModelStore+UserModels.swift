@@ -53,8 +53,20 @@ extension PostgresSelfieModelStore: UserModelStore {
     }
 
     public func attachTrainingID(
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID, for user: AuthenticatedUser
+    ) async throws -> TransitionOutcome<TrainingAttempt> {
+        try await attachTrainingID(trainingID, inputImagesURL: inputImagesURL, to: attempt, owner: user.id)
+    }
+
+    public func systemAttachTrainingID(
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID, owner: UserID
+    ) async throws -> TransitionOutcome<TrainingAttempt> {
+        try await attachTrainingID(trainingID, inputImagesURL: inputImagesURL, to: attempt, owner: owner)
+    }
+
+    func attachTrainingID(
         _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID,
-        for user: AuthenticatedUser
+        owner: UserID
     ) async throws -> TransitionOutcome<TrainingAttempt> {
         try await resolveTransition(
             kind: Self.attemptKind, expected: .recorded, current: \.status,
@@ -62,7 +74,7 @@ extension PostgresSelfieModelStore: UserModelStore {
                 try await single(
                     """
                     SELECT r.outcome, (r.attempt).* FROM selfie_attach_training_id(
-                        \(user.id.rawValue), \(attempt.rawValue), \(trainingID.rawValue), \(inputImagesURL),
+                        \(owner.rawValue), \(attempt.rawValue), \(trainingID.rawValue), \(inputImagesURL),
                         \(now)) AS r
                     """)
             },

@@ -42,9 +42,21 @@ extension SQLiteSelfieModelStore: GenerationStore {
     public func attachPredictionID(
         _ prediction: PredictionID, to generation: GenerationID, for user: AuthenticatedUser
     ) async throws -> TransitionOutcome<GenerationRecord> {
+        try await attachPredictionID(prediction, to: generation, owner: user.id)
+    }
+
+    public func systemAttachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, owner: UserID
+    ) async throws -> TransitionOutcome<GenerationRecord> {
+        try await attachPredictionID(prediction, to: generation, owner: owner)
+    }
+
+    func attachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, owner: UserID
+    ) async throws -> TransitionOutcome<GenerationRecord> {
         let date = currentTime()
         return try await write { db in
-            guard var stored = try Self.fetchGeneration(generation, owner: user.id, in: db) else {
+            guard var stored = try Self.fetchGeneration(generation, owner: owner, in: db) else {
                 throw SelfieModelKitError.storeItemNotFound(Self.kind)
             }
             if let attached = stored.predictionID {

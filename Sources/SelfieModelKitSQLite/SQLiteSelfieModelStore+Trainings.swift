@@ -53,12 +53,24 @@ extension SQLiteSelfieModelStore: UserModelStore {
     }
 
     public func attachTrainingID(
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID, for user: AuthenticatedUser
+    ) async throws -> TransitionOutcome<TrainingAttempt> {
+        try await attachTrainingID(trainingID, inputImagesURL: inputImagesURL, to: attempt, owner: user.id)
+    }
+
+    public func systemAttachTrainingID(
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID, owner: UserID
+    ) async throws -> TransitionOutcome<TrainingAttempt> {
+        try await attachTrainingID(trainingID, inputImagesURL: inputImagesURL, to: attempt, owner: owner)
+    }
+
+    func attachTrainingID(
         _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID,
-        for user: AuthenticatedUser
+        owner: UserID
     ) async throws -> TransitionOutcome<TrainingAttempt> {
         let date = currentTime()
         return try await write { db in
-            guard var stored = try Self.fetchAttempt(attempt, owner: user.id, in: db) else {
+            guard var stored = try Self.fetchAttempt(attempt, owner: owner, in: db) else {
                 throw SelfieModelKitError.storeItemNotFound(Self.kind)
             }
             if let attached = stored.trainingID {

@@ -56,6 +56,20 @@ struct FaultyStore: SelfieModelStore {
         try await base.attachTrainingID(trainingID, inputImagesURL: inputImagesURL, to: attempt, for: user)
     }
 
+    func systemAttachTrainingID(
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID, owner: UserID
+    ) async throws -> TransitionOutcome<TrainingAttempt> {
+        try await base.systemAttachTrainingID(trainingID, inputImagesURL: inputImagesURL, to: attempt, owner: owner)
+    }
+
+    func systemAttachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, owner: UserID
+    )
+        async throws -> TransitionOutcome<GenerationRecord>
+    {
+        try await base.systemAttachPredictionID(prediction, to: generation, owner: owner)
+    }
+
     func trainingAttempts(for user: AuthenticatedUser) async throws -> [TrainingAttempt] {
         try await base.trainingAttempts(for: user)
     }

@@ -156,6 +156,14 @@ public protocol UserModelStore: Sendable {
     )
         async throws -> TransitionOutcome<TrainingAttempt>
 
+    /// Attaches Replicate's training id to an attempt recorded for `owner` (system path: the reconciler,
+    /// when it finds at Replicate a training whose create call reached it while the host crashed). Same
+    /// rules as ``attachTrainingID(_:inputImagesURL:to:for:)``; `owner` must be the attempt's owner as the
+    /// store itself reported it, never a value from input.
+    func systemAttachTrainingID(
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID, owner: UserID
+    ) async throws -> TransitionOutcome<TrainingAttempt>
+
     /// Finds an attempt by Replicate's training id (system path: webhooks and the reconciler).
     func systemTrainingAttempt(trainingID: TrainingID) async throws -> TrainingAttempt?
 
@@ -213,6 +221,14 @@ public protocol GenerationStore: Sendable {
     /// How many generations the user started in the calendar month (UTC) holding `date`, not counting
     /// failed or canceled ones.
     func monthlyGenerationCount(for user: AuthenticatedUser, inMonthOf date: Date) async throws -> Int
+
+    /// Attaches Replicate's prediction id to a generation recorded for `owner` (system path: the
+    /// reconciler's recovery of a crash between the intent and the call). Same rules as
+    /// ``attachPredictionID(_:to:for:)``; `owner` comes from the store's own row, never from input.
+    func systemAttachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, owner: UserID
+    )
+        async throws -> TransitionOutcome<GenerationRecord>
 
     /// Finds a generation by Replicate's prediction id (system path).
     func systemGeneration(predictionID: PredictionID) async throws -> GenerationRecord?

@@ -114,12 +114,6 @@ public struct Reconciler: Service {
         return summary
     }
 
-    /// The owner of a job found by the system path acts through the per-user attach call; the id comes from
-    /// the store's own row, never from input.
-    private func jobOwner(_ id: UserID) -> AuthenticatedUser {
-        AuthenticatedUser.verifiedByHost(id, via: "system:reconciler(job owner from store)")
-    }
-
     private func resolveOrphan(_ attempt: TrainingAttempt) async throws {
         guard await !context.pendingCreates.isStarting(attempt.id) else { return }
         let modelID = ReplicateModelID.selfieModel(for: attempt.userID, owner: context.owner)
@@ -132,8 +126,8 @@ public struct Reconciler: Service {
                 try await context.store.systemTrainingAttempt(trainingID: found.id) == nil
             else { continue }
             let url = found.input?["input_images"]?.stringValue ?? ""
-            _ = try await context.store.attachTrainingID(
-                found.id, inputImagesURL: url, to: attempt.id, for: jobOwner(attempt.userID))
+            _ = try await context.store.systemAttachTrainingID(
+                found.id, inputImagesURL: url, to: attempt.id, owner: attempt.userID)
             try await training.apply(found)
             context.logger.notice("orphaned training found and attached", metadata: ["attempt": "\(attempt.id)"])
             return
@@ -155,7 +149,7 @@ public struct Reconciler: Service {
                 let version, found.version.map({ version.hasSuffix($0) }) == true,
                 try await context.store.systemGeneration(predictionID: found.id) == nil
             else { continue }
-            _ = try await context.store.attachPredictionID(found.id, to: record.id, for: jobOwner(record.userID))
+            _ = try await context.store.systemAttachPredictionID(found.id, to: record.id, owner: record.userID)
             try await generation.apply(found)
             context.logger.notice("orphaned generation found and attached", metadata: ["generation": "\(record.id)"])
             return

@@ -76,6 +76,22 @@ extension StoreConformance {
         let byPrediction = try await store.systemGeneration(predictionID: prediction)
         try expect(byPrediction?.id == generation.id, "the system path did not find the attached prediction")
         try expect(byPrediction?.status == .starting, "attached generation is \(String(describing: byPrediction))")
+
+        // The system attach (the reconciler's crash recovery) takes the owner from the store's own row.
+        let orphan = try await store.recordGenerationIntent(generationIntent(), monthlyLimit: nil, for: user)
+        let recovered = try makePredictionID()
+        try await expectError(.notFound, "a system attach naming another owner") {
+            try await store.systemAttachPredictionID(recovered, to: orphan.id, owner: other.id)
+        }
+        let systemAttached = try await store.systemAttachPredictionID(recovered, to: orphan.id, owner: user.id)
+        try expect(
+            systemAttached.didApply && systemAttached.record.predictionID == recovered,
+            "the system attach did not apply: \(systemAttached.record)")
+        let again = try await store.systemAttachPredictionID(recovered, to: orphan.id, owner: user.id)
+        try expect(!again.didApply, "attaching the same prediction twice changed something")
+        try expect(
+            try await store.systemGeneration(predictionID: recovered)?.id == orphan.id,
+            "the system path did not find the system-attached prediction")
     }
 
     /// 1,000 concurrent tasks apply the same transition; exactly one reports `.applied`. Then 1,000

@@ -27,7 +27,19 @@ extension InMemorySelfieModelStore: GenerationStore {
     public func attachPredictionID(
         _ prediction: PredictionID, to generation: GenerationID, for user: AuthenticatedUser
     ) throws -> TransitionOutcome<GenerationRecord> {
-        guard var stored = generations[generation], stored.value.userID == user.id else {
+        try attachPredictionID(prediction, to: generation, owner: user.id)
+    }
+
+    public func systemAttachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, owner: UserID
+    ) throws -> TransitionOutcome<GenerationRecord> {
+        try attachPredictionID(prediction, to: generation, owner: owner)
+    }
+
+    func attachPredictionID(
+        _ prediction: PredictionID, to generation: GenerationID, owner: UserID
+    ) throws -> TransitionOutcome<GenerationRecord> {
+        guard var stored = generations[generation], stored.value.userID == owner else {
             throw SelfieModelKitError.storeItemNotFound(Self.kind)
         }
         if let attached = stored.value.predictionID {

@@ -32,10 +32,22 @@ extension InMemorySelfieModelStore: UserModelStore {
     }
 
     public func attachTrainingID(
-        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID,
-        for user: AuthenticatedUser
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID, for user: AuthenticatedUser
     ) throws -> TransitionOutcome<TrainingAttempt> {
-        guard var stored = attempts[attempt], stored.value.userID == user.id else {
+        try attachTrainingID(trainingID, inputImagesURL: inputImagesURL, to: attempt, owner: user.id)
+    }
+
+    public func systemAttachTrainingID(
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID, owner: UserID
+    ) throws -> TransitionOutcome<TrainingAttempt> {
+        try attachTrainingID(trainingID, inputImagesURL: inputImagesURL, to: attempt, owner: owner)
+    }
+
+    func attachTrainingID(
+        _ trainingID: TrainingID, inputImagesURL: String, to attempt: TrainingAttemptID,
+        owner: UserID
+    ) throws -> TransitionOutcome<TrainingAttempt> {
+        guard var stored = attempts[attempt], stored.value.userID == owner else {
             throw SelfieModelKitError.storeItemNotFound(Self.kind)
         }
         if let attached = stored.value.trainingID {
@@ -54,7 +66,7 @@ extension InMemorySelfieModelStore: UserModelStore {
         stored.value.inputImagesURL = inputImagesURL
         stored.value.apply(JobUpdate(from: .recorded, to: .starting), at: date)
         attempts[attempt] = stored
-        models[user.id]?.mirror(stored.value, at: date)
+        models[owner]?.mirror(stored.value, at: date)
         return .applied(stored.value)
     }
 
