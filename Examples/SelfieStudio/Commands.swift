@@ -28,22 +28,23 @@ struct TrainCommand: AsyncParsableCommand {
         let uploads = try selfieUploads()
         let terminal = Terminal()
         try await options.withRuntime { runtime in
-            let intake = try await runtime.training.addSelfies(uploads, for: user)
+            let intake = try await runtime.services.training.addSelfies(uploads, for: user)
             for result in intake.results {
                 let mark = result.refusal == nil ? terminal.green("✓") : terminal.red("✗")
                 terminal.line("\(mark) \(result.fileName)\(result.refusal.map { ": " + $0.userMessage } ?? "")")
             }
             terminal.line(intake.summary)
-            var attempt = try await runtime.training.startTraining(for: user)
-            terminal.line("Training \(ReplicateModelID.selfieModel(for: user.id, owner: runtime.context.owner))")
+            var attempt = try await runtime.services.training.startTraining(for: user)
+            terminal.line(
+                "Training \(ReplicateModelID.selfieModel(for: user.id, owner: runtime.services.context.owner))")
             let bar = Terminal.ProgressBar(terminal: terminal)
             while !attempt.status.isTerminal {
                 try await runtime.tick(seconds: 20)
-                attempt = try await runtime.training.status(for: user).latestAttempt ?? attempt
+                attempt = try await runtime.services.training.status(for: user).latestAttempt ?? attempt
                 bar.update(attempt.progress ?? 0, label: attempt.status.rawValue)
             }
             bar.finish()
-            let status = try await runtime.training.status(for: user)
+            let status = try await runtime.services.training.status(for: user)
             guard attempt.status == .succeeded else {
                 throw StudioFailure(attempt.failure?.userMessage ?? "The training ended \(attempt.status).")
             }
@@ -85,11 +86,11 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try options.user(user)
         try await options.withRuntime { runtime in
-            var status = try await runtime.training.status(for: user)
+            var status = try await runtime.services.training.status(for: user)
             if let attempt = status.latestAttempt, !attempt.status.isTerminal {
                 // A training in progress: ask Replicate where it stands before answering.
-                try await runtime.reconciler.reconcileOnce()
-                status = try await runtime.training.status(for: user)
+                try await runtime.services.reconciler.reconcileOnce()
+                status = try await runtime.services.training.status(for: user)
             }
             print("selfies:  \(status.selfieCount)")
             if let model = status.model {
@@ -136,20 +137,21 @@ struct GenerateCommand: AsyncParsableCommand {
             if let prompt {
                 // One message, no conversation: ask Maya to decide whatever the prompt leaves open.
                 let request = prompt.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
-                let (reply, started) = try await runtime.maya.generate(user: user, from: request + ". Surprise me.")
+                let (reply, started) = try await runtime.services.maya.generate(
+                    user: user, from: request + ". Surprise me.")
                 terminal.line("Maya: \(reply.text)")
                 guard let started else {
                     throw StudioFailure("Maya needs a little more to go on. Describe the photo in a few more words.")
                 }
                 generation = started
             } else {
-                let look = try runtime.generation.catalog.look(PhotoshootLookID(look ?? ""))
+                let look = try runtime.services.generation.catalog.look(PhotoshootLookID(look ?? ""))
                 terminal.line("Photoshoot look: \(look.title)")
-                generation = try await runtime.generation.generate(user: user, look: look.id)
+                generation = try await runtime.services.generation.generate(user: user, look: look.id)
             }
             while !generation.status.isTerminal {
                 try await runtime.tick(seconds: 5)
-                generation = try await runtime.generation.generation(generation.id, for: user)
+                generation = try await runtime.services.generation.generation(generation.id, for: user)
             }
             guard generation.status == .succeeded else {
                 throw StudioFailure(
@@ -157,8 +159,9 @@ struct GenerateCommand: AsyncParsableCommand {
             }
             let folder = URL(fileURLWithPath: output, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for photo in try await runtime.generation.photos(for: user) where photo.generationID == generation.id {
-                let (_, data) = try await runtime.generation.photo(photo.id, for: user)
+            for photo in try await runtime.services.generation.photos(for: user)
+            where photo.generationID == generation.id {
+                let (_, data) = try await runtime.services.generation.photo(photo.id, for: user)
                 let file = folder.appendingPathComponent("\(photo.id).png")
                 try data.write(to: file)
                 terminal.line("\(terminal.green("✓")) \(file.path)  \(photo.width)×\(photo.height)")
@@ -191,7 +194,7 @@ struct PhotosCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try options.user(user)
         try await options.withRuntime { runtime in
-            let photos = try await runtime.generation.photos(for: user)
+            let photos = try await runtime.services.generation.photos(for: user)
             guard !photos.isEmpty else {
                 print("No photos yet. Create some with `selfie-studio generate`.")
                 return
@@ -226,16 +229,17 @@ struct ComplianceCommand: AsyncParsableCommand {
             var records: [UserModelRecord] = []
             var requests: [RecordedPredictionRequest] = []
             for authenticated in users {
-                if let record = try await runtime.context.store.userModel(for: authenticated) {
+                if let record = try await runtime.services.context.store.userModel(for: authenticated) {
                     records.append(record)
                 } else {
                     Terminal().line("user \(authenticated.id) has no model yet.")
                 }
-                for generation in try await runtime.context.store.generations(for: authenticated, limit: 1000) {
+                for generation in try await runtime.services.context.store.generations(for: authenticated, limit: 1000)
+                {
                     requests.append(RecordedPredictionRequest(user: authenticated.id, body: generation.requestBody))
                 }
             }
-            let report = runtime.context.auditor.audit(records: records, requests: requests)
+            let report = runtime.services.context.auditor.audit(records: records, requests: requests)
             print(report)
             isCompliant = report.isCompliant
         }

@@ -43,7 +43,7 @@ struct DemoCommand: AsyncParsableCommand {
         let userID = try UserID("demo\(Int(Date().timeIntervalSince1970))")
         let user = AuthenticatedUser.verifiedByHost(userID, via: "selfie-studio demo")
         terminal.line(
-            "   user \(userID)  →  model \(ReplicateModelID.selfieModel(for: userID, owner: runtime.context.owner)), trigger word \(TriggerWord(for: userID))"
+            "   user \(userID)  →  model \(ReplicateModelID.selfieModel(for: userID, owner: runtime.services.context.owner)), trigger word \(TriggerWord(for: userID))"
         )
 
         terminal.heading(2, "12 synthetic selfies (clearly synthetic test portraits)")
@@ -51,7 +51,7 @@ struct DemoCommand: AsyncParsableCommand {
         for selfie in selfies { terminal.line("   \(selfie.filename)  \(selfie.width)×\(selfie.height) PNG") }
 
         terminal.heading(3, "Checking the selfies")
-        let intake = try await runtime.training.addSelfies(
+        let intake = try await runtime.services.training.addSelfies(
             selfies.map { SelfieUpload(data: $0.png, fileName: $0.filename) }, for: user)
         for result in intake.results {
             if let refusal = result.refusal {
@@ -67,13 +67,14 @@ struct DemoCommand: AsyncParsableCommand {
         }
         terminal.line("   \(intake.summary)")
 
-        terminal.heading(4, "Training \(ReplicateModelID.selfieModel(for: userID, owner: runtime.context.owner))")
-        var attempt = try await runtime.training.startTraining(for: user)
+        terminal.heading(
+            4, "Training \(ReplicateModelID.selfieModel(for: userID, owner: runtime.services.context.owner))")
+        var attempt = try await runtime.services.training.startTraining(for: user)
         terminal.line("   training \(attempt.trainingID?.rawValue ?? "-") started with ostris/flux-dev-lora-trainer")
         let bar = Terminal.ProgressBar(terminal: terminal)
         while !attempt.status.isTerminal {
             try await runtime.tick(seconds: 20)
-            let status = try await runtime.training.status(for: user)
+            let status = try await runtime.services.training.status(for: user)
             attempt = status.latestAttempt ?? attempt
             bar.update(attempt.progress ?? 0, label: attempt.status.rawValue)
             if runtime.simulator != nil { try await Task.sleep(for: .milliseconds(40)) }
@@ -83,7 +84,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw StudioFailure(
                 "training ended \(attempt.status): \(attempt.failure?.userMessage ?? "no reason given")")
         }
-        let record = try await runtime.context.store.userModel(for: user)
+        let record = try await runtime.services.context.store.userModel(for: user)
         terminal.line(
             "   \(terminal.green("✓")) completed: \(record?.replicateModelID.description ?? "?"):\(record?.replicateVersionID?.rawValue ?? "?")"
         )
@@ -91,18 +92,19 @@ struct DemoCommand: AsyncParsableCommand {
         terminal.heading(5, "Generating")
         let request = "A confident headshot for my LinkedIn profile, modern office, soft window light"
         terminal.line("   Maya, asked: \"\(request)\"")
-        let (reply, mayaGeneration) = try await runtime.maya.generate(user: user, from: request + ". Surprise me.")
+        let (reply, mayaGeneration) = try await runtime.services.maya.generate(
+            user: user, from: request + ". Surprise me.")
         terminal.line("   Maya: \(reply.text)")
         guard let mayaGeneration else { throw StudioFailure("Maya did not produce a prompt") }
-        let look = runtime.generation.catalog.looks[0]
+        let look = runtime.services.generation.catalog.looks[0]
         terminal.line("   Photoshoot look: \(look.title) (\(look.id))")
-        let photoshootGeneration = try await runtime.generation.generate(user: user, look: look.id)
+        let photoshootGeneration = try await runtime.services.generation.generate(user: user, look: look.id)
         var finished: [GenerationRecord] = []
         for started in [mayaGeneration, photoshootGeneration] {
             var current = started
             while !current.status.isTerminal {
                 try await runtime.tick(seconds: 5)
-                current = try await runtime.generation.generation(started.id, for: user)
+                current = try await runtime.services.generation.generation(started.id, for: user)
             }
             guard current.status == .succeeded else {
                 throw StudioFailure(
@@ -115,8 +117,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         terminal.heading(6, "Photos written to \(outputDirectory.path)")
-        for photo in try await runtime.generation.photos(for: user) {
-            let (_, data) = try await runtime.generation.photo(photo.id, for: user)
+        for photo in try await runtime.services.generation.photos(for: user) {
+            let (_, data) = try await runtime.services.generation.photo(photo.id, for: user)
             let source = finished.first { $0.id == photo.generationID }?.source.rawValue ?? "photo"
             let file = outputDirectory.appendingPathComponent("\(userID)-\(source)-\((photo.outputIndex ?? 0) + 1).png")
             try data.write(to: file)
@@ -150,7 +152,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let predictionBodies = sent.filter { $0.method == "POST" && $0.path.hasSuffix("/predictions") }.compactMap(
             \.body)
-        let report = runtime.context.auditor.audit(
+        let report = runtime.services.context.auditor.audit(
             records: [record].compactMap { $0 },
             requests: predictionBodies.map { RecordedPredictionRequest(user: userID, body: $0) })
         terminal.line()

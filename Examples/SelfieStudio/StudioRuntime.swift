@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Logging
 import SelfieModelKit
 import SelfieModelKitReplicate
@@ -16,12 +15,8 @@ struct StudioRuntime: Sendable {
     let configuration: Configuration
     let simulator: ReplicateSimulator?
     let recorder: RecordingTransport
-    let context: StudioContext
-    let training: ModelTrainingService
-    let generation: ImageGenerationService
-    let maya: AIService
-    let reconciler: Reconciler
-    let webhooks: WebhookHandler?
+    /// The library, wired once.
+    let services: StudioServices
     let storeDescription: String
     let replicateDescription: String
     let shutdown: @Sendable () async -> Void
@@ -74,8 +69,6 @@ struct StudioRuntime: Sendable {
             replicateDescription = "Replicate at \(configuration.replicateAPIBaseURL.absoluteString)"
         }
         let recorder = RecordingTransport(wrapping: base)
-        let client = try configuration.makeReplicateClient(transport: recorder, logger: logger)
-
         let (store, storeDescription, closeStore) = try await makeStore(
             configuration: configuration, dataDirectory: dataDirectory, logger: logger)
         let images = try FileSystemImageStore(root: dataDirectory.appendingPathComponent("images"))
@@ -85,45 +78,16 @@ struct StudioRuntime: Sendable {
         } else {
             now = { Date() }
         }
-        let context = StudioContext(
-            client: client, store: store, images: images, owner: configuration.replicateOwner,
-            publicURL: configuration.publicURL, logger: logger,
-            now: now)
-        let training = ModelTrainingService(context: context)
-        let generation = ImageGenerationService(
-            context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: configuration.monthlyQuota.generations)
-        let maya = AIService(
-            stylist: configuration.makeStylist(transport: URLSessionTransport()), generation: generation)
-        let reconciler = Reconciler(training: training, generation: generation, orphanGracePeriod: 120)
-
-        var webhooks: WebhookHandler?
-        if let publicURL = configuration.publicURL {
-            let secret: WebhookSecret
-            if let configured = configuration.replicateWebhookSecret {
-                secret = configured
-            } else {
-                secret = try await client.defaultWebhookSecret()
+        let services = try await StudioServices.make(
+            configuration: configuration, store: store, images: images, replicateTransport: recorder,
+            reconciler: StudioServices.ReconcilerSettings(orphanGracePeriod: 120), logger: logger, now: now)
+        if let simulator, let webhooks = services.webhooks {
+            await simulator.setWebhookReceiver { delivery in
+                await webhooks.handle(headers: delivery.headerFields, rawBody: delivery.body).httpStatus
             }
-            let verifier = try WebhookVerifier(
-                secrets: [secret], receipts: store, now: context.now)
-            let handler = WebhookHandler(verifier: verifier, training: training, generation: generation)
-            webhooks = handler
-            if let simulator {
-                await simulator.setWebhookReceiver { delivery in
-                    var fields = HTTPFields()
-                    for header in delivery.headers {
-                        if let name = HTTPField.Name(header.name) {
-                            fields.append(HTTPField(name: name, value: header.value))
-                        }
-                    }
-                    return await handler.handle(headers: fields, rawBody: delivery.body).httpStatus
-                }
-            }
-            logger.debug("webhooks to \(publicURL)")
         }
         return StudioRuntime(
-            configuration: configuration, simulator: simulator, recorder: recorder, context: context,
-            training: training, generation: generation, maya: maya, reconciler: reconciler, webhooks: webhooks,
+            configuration: configuration, simulator: simulator, recorder: recorder, services: services,
             storeDescription: storeDescription, replicateDescription: replicateDescription,
             shutdown: { [simulator, simulatorLock] in
                 if let simulator {
@@ -141,6 +105,6 @@ struct StudioRuntime: Sendable {
         } else {
             try await Task.sleep(for: .seconds(min(seconds, 5)))
         }
-        try await reconciler.reconcileOnce()
+        try await services.reconciler.reconcileOnce()
     }
 }

@@ -29,9 +29,17 @@ struct IsolationTests {
         let alice = try await studio.trainedUser("alice1", seed: 101)
         let started = try await studio.generation.generate(user: alice, look: studio.firstLook)
         #expect(try await studio.finish(started, for: alice).status == .succeeded)
+        let second = try await studio.generation.generate(user: alice, look: studio.firstLook)
+        #expect(try await studio.finish(second, for: alice).status == .succeeded)
         let alicePhotos = try await studio.generation.photos(for: alice)
         let aliceSelfies = try await studio.training.selfies(for: alice)
-        #expect(alicePhotos.count == 3)
+        #expect(alicePhotos.count == 6)
+        // One generation's photos: exactly those it produced.
+        let firstPhotos = try await studio.generation.photos(of: started.id, for: alice)
+        let secondPhotos = try await studio.generation.photos(of: second.id, for: alice)
+        #expect(firstPhotos.count == 3 && firstPhotos.allSatisfy { $0.generationID == started.id })
+        #expect(secondPhotos.count == 3 && secondPhotos.allSatisfy { $0.generationID == second.id })
+        #expect(Set((firstPhotos + secondPhotos).map(\.id)) == Set(alicePhotos.map(\.id)))
         #expect(aliceSelfies.count == 12)
 
         let bob = try await studio.trainedUser("bob2", seed: 202)
@@ -56,6 +64,9 @@ struct IsolationTests {
         let theirs6 = await failure { try await studio.training.deleteSelfie(selfie.id, for: bob) }
         let missing6 = await failure { try await studio.training.deleteSelfie(PhotoID(), for: bob) }
         #expect(same(theirs6, missing6))
+        let theirs7 = await failure { _ = try await studio.generation.photos(of: started.id, for: bob) }
+        let missing7 = await failure { _ = try await studio.generation.photos(of: GenerationID(), for: bob) }
+        #expect(same(theirs7, missing7))
         #expect(await failure { _ = try await studio.generation.generation(started.id, for: bob) }?.code == .notFound)
 
         // Nothing of Alice's changed or went.

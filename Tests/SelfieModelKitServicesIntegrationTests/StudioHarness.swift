@@ -6,6 +6,7 @@ import SelfieModelKitReplicate
 import SelfieModelKitServices
 import SelfieModelKitTesting
 import SelfieModelKitValidation
+import Testing
 
 /// How a test wants its studio: faults, limits, webhooks, quota, and wrappers around the transport and
 /// the store.
@@ -35,8 +36,8 @@ struct HarnessOptions: Sendable {
     var seed: UInt64 = 1
 }
 
-/// The three services, the webhook entry point and the reconciler, wired as `selfie-studio` wires them
-/// (see `Examples/SelfieStudio/StudioRuntime.swift`), on the in-process simulator with a virtual clock.
+/// The three services, the webhook entry point and the reconciler, wired by `StudioServices` as every host
+/// wires them, on the in-process simulator with a virtual clock and a client whose sleeps move that clock.
 ///
 /// Time: the simulator's virtual clock is the only clock. The store, the services, the webhook verifier,
 /// the client's retries and the rate budget all read it; the client's and the budget's sleeps move it
@@ -103,34 +104,22 @@ struct StudioHarness: Sendable {
             client: client, store: store, images: images, owner: owner,
             publicURL: options.webhooks ? publicURL : nil,
             guidanceKeyCompatibility: options.guidanceKeyCompatibility, logger: logger, now: now)
-        let training = ModelTrainingService(context: context)
-        let generation = ImageGenerationService(
-            context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: options.monthlyQuota)
-        let maya = AIService(stylist: BuiltInStylist(), generation: generation)
-        let reconciler = Reconciler(
-            training: training, generation: generation, holder: "integration-tests",
-            orphanGracePeriod: options.orphanGracePeriod)
         let secret = try WebhookSecret(webhookSecretText)
-        let verifier = try WebhookVerifier(secrets: [secret], receipts: store, now: now)
-        let handler = WebhookHandler(verifier: verifier, training: training, generation: generation)
+        let services = try StudioServices(
+            context: context, webhookSecrets: [secret],
+            options: StudioServices.Options(
+                monthlyQuota: options.monthlyQuota,
+                reconciler: StudioServices.ReconcilerSettings(
+                    holder: "integration-tests", orphanGracePeriod: options.orphanGracePeriod)))
+        let handler = try #require(services.webhooks)
         await simulator.setWebhookReceiver { delivery in
-            await handler.handle(headers: delivery.httpFields, rawBody: delivery.body).httpStatus
+            await handler.handle(headers: delivery.headerFields, rawBody: delivery.body).httpStatus
         }
         return StudioHarness(
             simulator: simulator, store: store, images: images, context: context, budget: budget,
-            training: training, generation: generation, maya: maya, reconciler: reconciler, webhooks: handler,
+            training: services.training, generation: services.generation, maya: services.maya,
+            reconciler: services.reconciler, webhooks: handler,
             webhookSecret: secret, close: made.close)
-    }
-}
-
-extension SimulatorWebhookDelivery {
-    /// The delivery's headers as a host's HTTP server hands them over.
-    var httpFields: HTTPFields {
-        var fields = HTTPFields()
-        for header in headers {
-            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-        }
-        return fields
     }
 }
 

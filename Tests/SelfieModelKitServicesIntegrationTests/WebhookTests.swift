@@ -95,7 +95,7 @@ struct WebhookTests {
         let modelBefore = try await studio.store.userModel(for: user)
         let attemptsBefore = try await studio.training.status(for: user).latestAttempt
         let replayed = await studio.webhooks.handle(
-            headers: trainingCompleted.httpFields, rawBody: trainingCompleted.body)
+            headers: trainingCompleted.headerFields, rawBody: trainingCompleted.body)
         #expect(replayed.httpStatus == 200)
         #expect(try await studio.store.userModel(for: user) == modelBefore)
         #expect(try await studio.training.status(for: user).latestAttempt == attemptsBefore)
@@ -122,7 +122,7 @@ struct WebhookTests {
         // Forged: the body was changed after signing.
         var tampered = completed.body
         tampered.append(contentsOf: Array(" ".utf8))
-        let forgedBody = await studio.webhooks.handle(headers: completed.httpFields, rawBody: tampered)
+        let forgedBody = await studio.webhooks.handle(headers: completed.headerFields, rawBody: tampered)
         #expect(forgedBody.httpStatus == 401)
         try await unchanged()
 
@@ -135,7 +135,7 @@ struct WebhookTests {
         try await unchanged()
 
         // Forged: no signature at all.
-        var unsigned = completed.httpFields
+        var unsigned = completed.headerFields
         unsigned[HTTPField.Name("webhook-signature")!] = nil
         #expect(await studio.webhooks.handle(headers: unsigned, rawBody: completed.body).httpStatus == 401)
         try await unchanged()
@@ -148,7 +148,7 @@ struct WebhookTests {
         try await unchanged()
 
         // The genuine delivery still applies.
-        let genuine = await studio.webhooks.handle(headers: completed.httpFields, rawBody: completed.body)
+        let genuine = await studio.webhooks.handle(headers: completed.headerFields, rawBody: completed.body)
         #expect(genuine.httpStatus == 200)
         let applied = try await studio.generation.generation(started.id, for: user)
         #expect(applied.status == .succeeded)
@@ -157,7 +157,7 @@ struct WebhookTests {
         let keys = await studio.images.keys(of: user.id)
 
         // Duplicate: the same delivery again, and the same event under a new id, change nothing.
-        let duplicate = await studio.webhooks.handle(headers: completed.httpFields, rawBody: completed.body)
+        let duplicate = await studio.webhooks.handle(headers: completed.headerFields, rawBody: completed.body)
         #expect(duplicate.httpStatus == 200)
         let resent = await studio.webhooks.handle(
             headers: signedHeaders(id: "msg_resent_\(webhookID)", timestamp: studio.now, body: completed.body),

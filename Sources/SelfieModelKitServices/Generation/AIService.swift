@@ -27,6 +27,12 @@ public struct AIService: Sendable {
     }
 
     /// Starts a generation from a stylist's reply; fails with guidance when the reply holds no prompt yet.
+    ///
+    /// Pass only a reply your process got from ``chat(user:message:conversation:)`` (kept server-side, for
+    /// example in the session), never one rebuilt from what a client sent: the reply's prompt is what
+    /// reaches the user's model. The prompt is still validated as a `UserPrompt` (length, trigger word of
+    /// this user only), but a client must not be able to skip the stylist. A route that takes the user's
+    /// words should call ``generate(user:from:conversation:)`` instead.
     public func generate(user: AuthenticatedUser, from reply: StylistReply) async throws -> GenerationRecord {
         guard let prompt = reply.prompt else {
             throw SelfieModelKitError(

@@ -110,6 +110,13 @@ public struct ImageGenerationService: Sendable {
         try await context.store.photos(of: .generated, for: user)
     }
 
+    /// The photos one generation produced, oldest first: empty while it runs, and for a failed or
+    /// cancelled one. Another user's generation answers exactly like a missing one.
+    public func photos(of generation: GenerationID, for user: AuthenticatedUser) async throws -> [PhotoRecord] {
+        let record = try await self.generation(generation, for: user)
+        return try await photos(for: user).filter { $0.generationID == record.id }
+    }
+
     /// A photo and its bytes. Another user's photo answers exactly like a missing one.
     public func photo(_ id: PhotoID, for user: AuthenticatedUser) async throws -> (PhotoRecord, Data) {
         guard let record = try await context.store.photo(id, for: user),

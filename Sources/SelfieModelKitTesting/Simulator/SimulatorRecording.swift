@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// One request the simulator received, for assertions. The `Authorization` header is never recorded.
 public struct RecordedRequest: Sendable, Hashable {
@@ -51,6 +52,22 @@ public struct SimulatorWebhookDelivery: Sendable, Hashable {
     /// The value of the header called `name` (case-insensitive).
     public func header(_ name: String) -> String? {
         headers.first { $0.name == name.lowercased() }?.value
+    }
+
+    /// The headers as swift-http-types fields, as a host's HTTP server hands them to
+    /// `WebhookHandler.handle(headers:rawBody:)`:
+    ///
+    /// ```swift
+    /// await simulator.setWebhookReceiver { delivery in
+    ///     await webhooks.handle(headers: delivery.headerFields, rawBody: delivery.body).httpStatus
+    /// }
+    /// ```
+    public var headerFields: HTTPFields {
+        var fields = HTTPFields()
+        for header in headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        return fields
     }
 }
 

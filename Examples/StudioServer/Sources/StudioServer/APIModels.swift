@@ -116,7 +116,7 @@ struct TrainingStatusResponse: ResponseEncodable, Sendable {
     }
 }
 
-/// One generation and the photos it produced so far.
+/// One generation and the photos it produced so far (pass `ImageGenerationService.photos(of:for:)`).
 struct GenerationResponse: ResponseEncodable, Sendable {
     var id: String
     var source: String
@@ -133,7 +133,7 @@ struct GenerationResponse: ResponseEncodable, Sendable {
         prompt = record.prompt
         status = record.status.rawValue
         failure = record.failure?.userMessage
-        self.photos = photos.filter { $0.generationID == record.id }.map(PhotoResponse.init)
+        self.photos = photos.map(PhotoResponse.init)
     }
 }
 

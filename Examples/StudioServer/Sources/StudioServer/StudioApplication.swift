@@ -31,7 +31,7 @@ public enum StudioApplication {
         backend: StudioBackend, configuration: ApplicationConfiguration, logger: Logger
     ) -> some ApplicationProtocol {
         let sessions = MemoryPersistDriver()
-        var services: [any Service] = [sessions, backend.reconciler]
+        var services: [any Service] = [sessions, backend.services.reconciler]
         if let simulator = backend.simulator, !simulator.clock.isVirtual {
             services.append(SimulatorService(simulator: simulator))
         }

@@ -17,16 +17,9 @@ public struct StudioBackend: Sendable {
     public let configuration: Configuration
     /// The in-process simulator, when no `REPLICATE_API_TOKEN` is set.
     public let simulator: ReplicateSimulator?
-    /// Training management.
-    public let training: ModelTrainingService
-    /// The Photoshoot, the single generation path and the photo library.
-    public let generation: ImageGenerationService
-    /// Maya.
-    public let maya: AIService
-    /// Polls in-flight jobs so a lost webhook never leaves one stuck; runs beside the server.
-    public let reconciler: Reconciler
-    /// The `POST /webhooks/replicate` entry point.
-    public let webhooks: WebhookHandler
+    /// The library's services, webhook entry point and reconciler (the reconciler runs beside the server;
+    /// `webhooks` is `nil` when `PUBLIC_URL` is unset, and the route then answers 404).
+    public let services: StudioServices
     /// Accounts and password hashes (the host's own table; the library keeps no passwords).
     public let accounts: any AccountStore
     /// The bcrypt cost for new password hashes.
@@ -89,7 +82,6 @@ public struct StudioBackend: Sendable {
         } else {
             transport = URLSessionTransport()
         }
-        let client = try configuration.makeReplicateClient(transport: transport, logger: logger)
         let now: @Sendable () -> Date
         if let clock = simulator?.clock {
             now = { clock.now }
@@ -119,43 +111,16 @@ public struct StudioBackend: Sendable {
             close = {}
         }
 
-        let context = StudioContext(
-            client: client, store: store, images: images, owner: configuration.replicateOwner,
-            publicURL: configuration.publicURL, logger: logger, now: now)
-        let training = ModelTrainingService(context: context)
-        let generation = ImageGenerationService(
-            context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: configuration.monthlyQuota.generations)
-        let maya = AIService(
-            stylist: configuration.makeStylist(transport: URLSessionTransport()), generation: generation)
-        let reconciler = Reconciler(training: training, generation: generation, interval: reconcileInterval)
-
-        let secret: WebhookSecret
-        if let configured = configuration.replicateWebhookSecret {
-            secret = configured
-        } else {
-            secret = try await client.defaultWebhookSecret()
-        }
-        let verifier = try WebhookVerifier(secrets: [secret], receipts: store, now: now)
-        let webhooks = WebhookHandler(verifier: verifier, training: training, generation: generation)
-        if let simulator {
+        let services = try await StudioServices.make(
+            configuration: configuration, store: store, images: images, replicateTransport: transport,
+            reconciler: StudioServices.ReconcilerSettings(interval: reconcileInterval), logger: logger, now: now)
+        if let simulator, let webhooks = services.webhooks {
             await simulator.setWebhookReceiver { delivery in
-                await webhooks.handle(headers: delivery.httpFields, rawBody: delivery.body).httpStatus
+                await webhooks.handle(headers: delivery.headerFields, rawBody: delivery.body).httpStatus
             }
         }
         return StudioBackend(
-            configuration: configuration, simulator: simulator, training: training, generation: generation,
-            maya: maya, reconciler: reconciler, webhooks: webhooks, accounts: accounts, bcryptCost: bcryptCost,
-            close: close)
-    }
-}
-
-extension SimulatorWebhookDelivery {
-    /// The delivery's headers as swift-http-types fields.
-    var httpFields: HTTPFields {
-        var fields = HTTPFields()
-        for header in headers {
-            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
-        }
-        return fields
+            configuration: configuration, simulator: simulator, services: services, accounts: accounts,
+            bcryptCost: bcryptCost, close: close)
     }
 }

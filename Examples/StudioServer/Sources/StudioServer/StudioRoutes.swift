@@ -45,8 +45,12 @@ struct StudioRoutes: Sendable {
     /// Replicate's deliveries: the RAW body goes to the library, which verifies the signature on exactly
     /// those bytes before anything parses them.
     @Sendable func webhook(_ request: Request, context: StudioRequestContext) async throws -> Response {
+        guard let webhooks = backend.services.webhooks else {
+            // Without PUBLIC_URL the services never ask for webhooks; the reconciler completes every job.
+            return Response(status: .notFound)
+        }
         let body = try await request.body.collect(upTo: 1024 * 1024)
-        let result = await backend.webhooks.handle(headers: request.headers, rawBody: Data(body.readableBytesView))
+        let result = await webhooks.handle(headers: request.headers, rawBody: Data(body.readableBytesView))
         return Response(status: .init(code: result.httpStatus))
     }
 
@@ -77,7 +81,7 @@ struct StudioRoutes: Sendable {
 
     @Sendable func listSelfies(_ request: Request, context: StudioRequestContext) async throws -> PhotoListResponse {
         PhotoListResponse(
-            photos: try await backend.training.selfies(for: try context.requireUser()).map(PhotoResponse.init))
+            photos: try await backend.services.training.selfies(for: try context.requireUser()).map(PhotoResponse.init))
     }
 
     /// One selfie per request: the raw image bytes as the body, `?name=` for the file name.
@@ -87,7 +91,7 @@ struct StudioRoutes: Sendable {
         let user = try context.requireUser()
         let body = try await request.body.collect(upTo: Self.maximumSelfieBytes)
         let name = request.uri.queryParameters["name"].map(String.init) ?? "selfie"
-        let intake = try await backend.training.addSelfies(
+        let intake = try await backend.services.training.addSelfies(
             [SelfieUpload(data: Data(body.readableBytesView), fileName: name)], for: user)
         return EditedResponse(
             status: intake.stored.isEmpty ? .unprocessableContent : .created, response: SelfieUploadResponse(intake))
@@ -96,27 +100,27 @@ struct StudioRoutes: Sendable {
     @Sendable func deleteSelfie(_ request: Request, context: StudioRequestContext) async throws -> HTTPResponse.Status {
         let user = try context.requireUser()
         guard let id = photoID(context) else { throw APIError.notFound("selfie") }
-        try await backend.training.deleteSelfie(id, for: user)
+        try await backend.services.training.deleteSelfie(id, for: user)
         return .noContent
     }
 
     @Sendable func trainingStatus(
         _ request: Request, context: StudioRequestContext
     ) async throws -> TrainingStatusResponse {
-        TrainingStatusResponse(try await backend.training.status(for: try context.requireUser()))
+        TrainingStatusResponse(try await backend.services.training.status(for: try context.requireUser()))
     }
 
     @Sendable func startTraining(
         _ request: Request, context: StudioRequestContext
     ) async throws -> EditedResponse<TrainingAttemptResponse> {
-        let attempt = try await backend.training.startTraining(for: try context.requireUser())
+        let attempt = try await backend.services.training.startTraining(for: try context.requireUser())
         return EditedResponse(status: .accepted, response: TrainingAttemptResponse(attempt))
     }
 
     @Sendable func cancelTraining(
         _ request: Request, context: StudioRequestContext
     ) async throws -> TrainingAttemptResponse {
-        TrainingAttemptResponse(try await backend.training.cancelTraining(for: try context.requireUser()))
+        TrainingAttemptResponse(try await backend.services.training.cancelTraining(for: try context.requireUser()))
     }
 
     // MARK: Generation
@@ -125,7 +129,8 @@ struct StudioRoutes: Sendable {
         let user = try context.requireUser()
         let input = try await request.decode(as: MayaRequest.self, context: context)
         return MayaResponse(
-            try await backend.maya.chat(user: user, message: input.message, conversation: input.conversation ?? []))
+            try await backend.services.maya.chat(
+                user: user, message: input.message, conversation: input.conversation ?? []))
     }
 
     @Sendable func mayaGenerate(
@@ -133,7 +138,7 @@ struct StudioRoutes: Sendable {
     ) async throws -> EditedResponse<MayaResponse> {
         let user = try context.requireUser()
         let input = try await request.decode(as: MayaRequest.self, context: context)
-        let (reply, generation) = try await backend.maya.generate(
+        let (reply, generation) = try await backend.services.maya.generate(
             user: user, from: input.message, conversation: input.conversation ?? [])
         return EditedResponse(
             status: generation == nil ? .ok : .accepted, response: MayaResponse(reply, generation: generation))
@@ -141,7 +146,7 @@ struct StudioRoutes: Sendable {
 
     @Sendable func looks(_ request: Request, context: StudioRequestContext) async throws -> LooksResponse {
         _ = try context.requireUser()
-        return LooksResponse(backend.generation.catalog)
+        return LooksResponse(backend.services.generation.catalog)
     }
 
     @Sendable func photoshootGenerate(
@@ -149,7 +154,7 @@ struct StudioRoutes: Sendable {
     ) async throws -> EditedResponse<GenerationResponse> {
         let user = try context.requireUser()
         let input = try await request.decode(as: PhotoshootRequest.self, context: context)
-        let record = try await backend.generation.generate(user: user, look: PhotoshootLookID(input.lookID))
+        let record = try await backend.services.generation.generate(user: user, look: PhotoshootLookID(input.lookID))
         return EditedResponse(status: .accepted, response: GenerationResponse(record))
     }
 
@@ -158,21 +163,23 @@ struct StudioRoutes: Sendable {
         guard let raw = context.parameters.get("id"), let uuid = UUID(uuidString: raw) else {
             throw APIError.notFound("generation")
         }
-        let record = try await backend.generation.generation(GenerationID(uuid), for: user)
-        return GenerationResponse(record, photos: try await backend.generation.photos(for: user))
+        let id = GenerationID(uuid)
+        let record = try await backend.services.generation.generation(id, for: user)
+        return GenerationResponse(record, photos: try await backend.services.generation.photos(of: id, for: user))
     }
 
     // MARK: Photos
 
     @Sendable func listPhotos(_ request: Request, context: StudioRequestContext) async throws -> PhotoListResponse {
         PhotoListResponse(
-            photos: try await backend.generation.photos(for: try context.requireUser()).map(PhotoResponse.init))
+            photos: try await backend.services.generation.photos(for: try context.requireUser()).map(PhotoResponse.init)
+        )
     }
 
     @Sendable func downloadPhoto(_ request: Request, context: StudioRequestContext) async throws -> Response {
         let user = try context.requireUser()
         guard let id = photoID(context) else { throw APIError.notFound("photo") }
-        let (record, data) = try await backend.generation.photo(id, for: user)
+        let (record, data) = try await backend.services.generation.photo(id, for: user)
         return Response(
             status: .ok, headers: [.contentType: record.contentType],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
@@ -182,13 +189,13 @@ struct StudioRoutes: Sendable {
         let user = try context.requireUser()
         let input = try await request.decode(as: FavouriteRequest.self, context: context)
         guard let id = photoID(context) else { throw APIError.notFound("photo") }
-        return PhotoResponse(try await backend.generation.setFavourite(id, input.isFavourite, for: user))
+        return PhotoResponse(try await backend.services.generation.setFavourite(id, input.isFavourite, for: user))
     }
 
     @Sendable func deletePhoto(_ request: Request, context: StudioRequestContext) async throws -> HTTPResponse.Status {
         let user = try context.requireUser()
         guard let id = photoID(context) else { throw APIError.notFound("photo") }
-        try await backend.generation.deletePhoto(id, for: user)
+        try await backend.services.generation.deletePhoto(id, for: user)
         return .noContent
     }
 

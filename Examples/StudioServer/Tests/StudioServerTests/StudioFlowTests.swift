@@ -253,10 +253,10 @@ struct StudioFlowTests {
             var tampered = genuine.body
             tampered.append(0x20)
             let forgedSignature = "v1,\(Data(repeating: 7, count: 32).base64EncodedString())"
-            var forgedHeaders = genuine.httpFields
+            var forgedHeaders = genuine.headerFields
             forgedHeaders[HTTPField.Name("webhook-signature")!] = forgedSignature
             let refusals = [
-                (genuine.httpFields, tampered), (forgedHeaders, genuine.body), (HTTPFields(), genuine.body),
+                (genuine.headerFields, tampered), (forgedHeaders, genuine.body), (HTTPFields(), genuine.body),
             ]
             for (headers, body) in refusals {
                 let response = try await client.execute(
@@ -267,7 +267,7 @@ struct StudioFlowTests {
 
             // The genuine delivery, byte for byte, is applied.
             let accepted = try await client.execute(
-                uri: "/webhooks/replicate", method: .post, headers: genuine.httpFields,
+                uri: "/webhooks/replicate", method: .post, headers: genuine.headerFields,
                 body: ByteBuffer(bytes: genuine.body))
             #expect(accepted.status == .ok)
             #expect(try await client.send(.get, "/training", as: ada).json(TrainingStatusJSON.self).canGenerate)

@@ -33,7 +33,7 @@ struct TestServer: Sendable {
     func deliverWebhooksThrough(_ client: some TestClientProtocol) async throws {
         try await simulator.setWebhookReceiver { delivery in
             let response = try await client.execute(
-                uri: "/webhooks/replicate", method: .post, headers: delivery.httpFields,
+                uri: "/webhooks/replicate", method: .post, headers: delivery.headerFields,
                 body: ByteBuffer(bytes: delivery.body))
             return Int(response.status.code)
         }

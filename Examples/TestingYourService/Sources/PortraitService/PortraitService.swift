@@ -47,7 +47,7 @@ public struct PortraitService: Sendable {
         _ id: GenerationID, for user: AuthenticatedUser
     ) async throws -> (status: JobStatus, failure: String?, photos: [PhotoRecord]) {
         let record = try await generation.generation(id, for: user)
-        let photos = try await generation.photos(for: user).filter { $0.generationID == id }
+        let photos = try await generation.photos(of: id, for: user)
         return (record.status, record.failure?.userMessage, photos)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 import Logging
 import SelfieModelKit
 import SelfieModelKitReplicate
@@ -41,19 +40,15 @@ struct OfflineStudio {
             publicURL: URL(string: "https://portraits.example.com"),
             logger: Logger(label: "portrait-tests", factory: { _ in SwiftLogNoOpLogHandler() }),
             now: { clock.now })
-        training = ModelTrainingService(context: context)
-        generation = ImageGenerationService(context: context, catalog: try LookCatalog.builtIn(), monthlyQuota: nil)
-        reconciler = Reconciler(training: training, generation: generation)
-
+        // The library's wiring: the services, the reconciler and the webhook entry point over that context.
         let secret = try #require(await simulator.webhookSecret(for: Self.owner))
-        let verifier = try WebhookVerifier(secrets: [secret], receipts: store, now: { clock.now })
-        let webhooks = WebhookHandler(verifier: verifier, training: training, generation: generation)
+        let services = try StudioServices(context: context, webhookSecrets: [secret])
+        training = services.training
+        generation = services.generation
+        reconciler = services.reconciler
+        let webhooks = try #require(services.webhooks)
         await simulator.setWebhookReceiver { delivery in
-            var headers = HTTPFields()
-            for header in delivery.headers {
-                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
-            }
-            return await webhooks.handle(headers: headers, rawBody: delivery.body).httpStatus
+            await webhooks.handle(headers: delivery.headerFields, rawBody: delivery.body).httpStatus
         }
     }
 
