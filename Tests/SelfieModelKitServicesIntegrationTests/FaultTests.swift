@@ -27,6 +27,7 @@ struct FaultTests {
     }
 
     private func isRateLimit(_ error: any Error) -> Bool {
+        if let error = error as? SelfieModelKitError { return error.rule.hasSuffix(".busy") || error.detail.contains("429") }
         if let error = error as? ReplicateError { return error.code == .rateLimited || error.httpStatus == 429 }
         return "\(error)".contains("429")
     }

@@ -1,0 +1,191 @@
+import Foundation
+import HTTPTypes
+import SelfieModelKit
+import SelfieModelKitReplicate
+import SelfieModelKitServices
+import SelfieModelKitTesting
+import Testing
+
+/// Answers the first `times` matching requests itself, with `status` and a problem body, before they
+/// reach the simulator (as Replicate answers a 5xx or a 422 without creating anything); forwards the rest.
+final class AnsweringTransport: HTTPTransport, Sendable {
+    private let base: any HTTPTransport
+    private let status: Int
+    private let matches: @Sendable (HTTPRequest) -> Bool
+    private let budget: Budget
+
+    private actor Budget {
+        var remaining: Int
+        init(_ remaining: Int) { self.remaining = remaining }
+        func spend() -> Bool {
+            guard remaining > 0 else { return false }
+            remaining -= 1
+            return true
+        }
+    }
+
+    init(
+        wrapping base: any HTTPTransport, status: Int, times: Int = 1,
+        when matches: @escaping @Sendable (HTTPRequest) -> Bool
+    ) {
+        self.base = base
+        self.status = status
+        self.matches = matches
+        self.budget = Budget(times)
+    }
+
+    func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
+        guard matches(request), await budget.spend() else { return try await base.send(request, body: body) }
+        let (title, detail) =
+            status == 422
+            ? ("Input validation failed", "version: the version does not exist") : ("Server Error", "upstream failure")
+        let problem = #"{"title":"\#(title)","detail":"\#(detail)","status":\#(status)}"#
+        var fields = HTTPFields()
+        fields[.contentType] = "application/problem+json"
+        return (HTTPResponse(status: .init(code: status), headerFields: fields), Data(problem.utf8))
+    }
+}
+
+@Suite("Failed create calls explained to the user")
+struct CreateFailureTests {
+    /// The sentence the user sees, and the rule, of the error `body` throws; the test fails when it is not
+    /// a `SelfieModelKitError`.
+    private func userFacing<T: Sendable>(_ body: () async throws -> T) async -> SelfieModelKitError? {
+        let error = await #expect(throws: SelfieModelKitError.self) { _ = try await body() }
+        if let error {
+            #expect(error.code == .jobFailed)
+            #expect(!error.userMessage.contains("ReplicateError"))
+            #expect(!error.userMessage.contains("Check that your selfies"))
+        }
+        return error
+    }
+
+    @Test("a 5xx on the generation create: the user hears it may still start, and nothing is retried",
+        arguments: StoreFactory.all)
+    func generationServerError(_ factory: StoreFactory) async throws {
+        let studio = try await StudioHarness.make(factory)
+        defer { Task { await studio.close() } }
+        let user = try await studio.trainedUser("create1")
+        var faults = SimulatorFaults()
+        faults.serverErrorRate = 1
+        await studio.simulator.setFaults(faults)
+
+        let error = await userFacing { try await studio.generation.generate(user: user, look: studio.firstLook) }
+        #expect(error?.rule == "generation.create.may-have-started")
+        #expect(error?.detail.contains("server-error") == true)
+        let message = try #require(error?.userMessage)
+        #expect(message.contains("Replicate, our image service, had a problem"))
+        #expect(message.contains("may still appear in a few minutes"))
+        #expect(message.contains("Nothing was lost"))
+        #expect(await studio.predictionCreates().count == 1)
+
+        // Nothing was created; once the grace period is over the reconciler says so in the record.
+        await studio.simulator.setFaults(.none)
+        try await studio.advance(by: 150, reconcile: true)
+        let given = try #require(try await studio.store.generations(for: user, limit: 10).first)
+        #expect(given.status == .failed)
+        #expect(given.failure?.userMessage.contains("Replicate couldn't be reached") == true)
+        #expect(await studio.predictionCreates().count == 1)
+    }
+
+    @Test("a 5xx on the training create: the user hears it may still start and that the selfies are kept",
+        arguments: StoreFactory.all)
+    func trainingServerError(_ factory: StoreFactory) async throws {
+        var options = HarnessOptions()
+        options.wrapTransport = {
+            AnsweringTransport(wrapping: $0, status: 503, when: CrashingTransport.trainingCreate)
+        }
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+        let user = try studio.user("create2")
+        try await studio.addSyntheticSelfies(for: user)
+
+        let error = await userFacing { try await studio.training.startTraining(for: user) }
+        #expect(error?.rule == "training.create.may-have-started")
+        let message = try #require(error?.userMessage)
+        #expect(message.contains("Replicate, our training service, had a problem"))
+        #expect(message.contains("may still have started"))
+        #expect(message.contains("Your selfies are kept"))
+        #expect(try await studio.training.status(for: user).latestAttempt?.status == .recorded)
+
+        try await studio.advance(by: 150, reconcile: true)
+        let status = try await studio.training.status(for: user)
+        #expect(status.latestAttempt?.status == .failed)
+        #expect(status.message.contains("Replicate couldn't be reached"))
+        #expect(status.selfieCount == 12)
+        _ = try await studio.training.startTraining(for: user)
+        #expect(try await studio.finishTraining(for: user).status == .succeeded)
+    }
+
+    @Test("a 422 on the generation create: refused, not retried, and the record says the same",
+        arguments: StoreFactory.all)
+    func generationRefused(_ factory: StoreFactory) async throws {
+        var options = HarnessOptions()
+        options.wrapTransport = {
+            AnsweringTransport(wrapping: $0, status: 422, when: CrashingTransport.predictionCreate)
+        }
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+        let user = try await studio.trainedUser("create3")
+
+        let error = await userFacing { try await studio.generation.generate(user: user, look: studio.firstLook) }
+        #expect(error?.rule == "generation.create.refused")
+        #expect(error?.detail.contains("422") == true)
+        let message = try #require(error?.userMessage)
+        #expect(message.contains("refused to create these photos"))
+        #expect(message.contains("Nothing was lost"))
+        #expect(message.contains("contact support"))
+        let failed = try #require(try await studio.store.generations(for: user, limit: 10).first)
+        #expect(failed.status == .failed)
+        #expect(failed.failure?.userMessage == message)
+        #expect(failed.failure?.providerError.contains("422") == true)
+    }
+
+    @Test("a 422 on the training create: refused, the attempt failed with the same sentence",
+        arguments: StoreFactory.all)
+    func trainingRefused(_ factory: StoreFactory) async throws {
+        var options = HarnessOptions()
+        options.wrapTransport = {
+            AnsweringTransport(wrapping: $0, status: 422, when: CrashingTransport.trainingCreate)
+        }
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+        let user = try studio.user("create4")
+        try await studio.addSyntheticSelfies(for: user)
+
+        let error = await userFacing { try await studio.training.startTraining(for: user) }
+        #expect(error?.rule == "training.create.refused")
+        let message = try #require(error?.userMessage)
+        #expect(message.contains("refused to start your training"))
+        #expect(message.contains("Your selfies are kept"))
+        #expect(message.contains("contact support"))
+        let status = try await studio.training.status(for: user)
+        #expect(status.latestAttempt?.status == .failed)
+        #expect(status.message == message)
+    }
+
+    @Test("an upload that fails before the training create: Replicate unreachable, selfies kept",
+        arguments: StoreFactory.all)
+    func uploadFailure(_ factory: StoreFactory) async throws {
+        var options = HarnessOptions()
+        options.wrapTransport = {
+            CrashingTransport(wrapping: $0) { $0.method == .post && $0.path == "/v1/files" }
+        }
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+        let user = try studio.user("create5")
+        try await studio.addSyntheticSelfies(for: user)
+
+        let error = await userFacing { try await studio.training.startTraining(for: user) }
+        #expect(error?.rule == "training.upload.unreachable")
+        let expected =
+            "Your training didn't start: we couldn't reach Replicate, our training service, or the upload of your "
+            + "selfies failed. Your selfies are kept: please start training again in a few minutes."
+        #expect(error?.userMessage == expected)
+        let status = try await studio.training.status(for: user)
+        #expect(status.latestAttempt?.status == .failed)
+        #expect(status.message == expected)
+        #expect(status.selfieCount == 12)
+        #expect(await studio.trainingCreates().isEmpty)
+    }
+}
