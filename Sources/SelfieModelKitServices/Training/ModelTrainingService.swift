@@ -213,7 +213,8 @@ public struct ModelTrainingService: Sendable {
             if !mayHaveStarted {
                 _ = try? await context.store.updateTrainingAttempt(
                     attempt.id,
-                    JobUpdate(from: .recorded, to: .failed, failure: FailureExplanation.notStarted(error, during: step)),
+                    JobUpdate(
+                        from: .recorded, to: .failed, failure: FailureExplanation.notStarted(error, during: step)),
                     for: user)
             }
             context.logger.error("training start failed", metadata: ["user": "\(user.id)", "error": "\(error)"])

@@ -162,7 +162,11 @@ extension ForwardingSelfieModelStore {
         try await base.photo(id, for: user)
     }
 
-    public func setFavourite(_ id: PhotoID, _ isFavourite: Bool, for user: AuthenticatedUser) async throws -> PhotoRecord? {
+    public func setFavourite(
+        _ id: PhotoID, _ isFavourite: Bool, for user: AuthenticatedUser
+    ) async throws
+        -> PhotoRecord?
+    {
         try await base.setFavourite(id, isFavourite, for: user)
     }
 
