@@ -12,17 +12,7 @@ final class AnsweringTransport: HTTPTransport, Sendable {
     private let base: any HTTPTransport
     private let status: Int
     private let matches: @Sendable (HTTPRequest) -> Bool
-    private let budget: Budget
-
-    private actor Budget {
-        var remaining: Int
-        init(_ remaining: Int) { self.remaining = remaining }
-        func spend() -> Bool {
-            guard remaining > 0 else { return false }
-            remaining -= 1
-            return true
-        }
-    }
+    private let remaining: Countdown
 
     init(
         wrapping base: any HTTPTransport, status: Int, times: Int = 1,
@@ -31,11 +21,11 @@ final class AnsweringTransport: HTTPTransport, Sendable {
         self.base = base
         self.status = status
         self.matches = matches
-        self.budget = Budget(times)
+        self.remaining = Countdown(times)
     }
 
     func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
-        guard matches(request), await budget.spend() else { return try await base.send(request, body: body) }
+        guard matches(request), await remaining.take() else { return try await base.send(request, body: body) }
         let (title, detail) =
             status == 422
             ? ("Input validation failed", "version: the version does not exist") : ("Server Error", "upstream failure")
