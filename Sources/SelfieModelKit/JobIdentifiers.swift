@@ -8,17 +8,6 @@ public struct TrainingID: Sendable, Hashable, Codable, CustomStringConvertible {
         try validateReplicateJobID(rawValue, kind: "training-id")
         self.rawValue = rawValue
     }
-
-    public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
 }
 
 /// The id Replicate gives a prediction, such as `gm3qorzdhgbfurvjtvhg6dckhu`.
@@ -31,17 +20,6 @@ public struct PredictionID: Sendable, Hashable, Codable, CustomStringConvertible
         try validateReplicateJobID(rawValue, kind: "prediction-id")
         self.rawValue = rawValue
     }
-
-    public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
 }
 
 private func validateReplicateJobID(_ value: String, kind: String) throws {
@@ -52,3 +30,7 @@ private func validateReplicateJobID(_ value: String, kind: String) throws {
             "\(kind).format", "A Replicate id is 1 to 64 lowercase letters and digits.", value: value)
     }
 }
+
+extension TrainingID: RawStringIdentifier {}
+
+extension PredictionID: RawStringIdentifier {}

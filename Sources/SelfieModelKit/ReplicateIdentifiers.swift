@@ -28,17 +28,6 @@ public struct ReplicateOwner: Sendable, Hashable, Codable, CustomStringConvertib
         }
         self.rawValue = rawValue
     }
-
-    public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
 }
 
 /// A Replicate model, `owner/name`.
@@ -97,15 +86,6 @@ public struct ReplicateModelID: Sendable, Hashable, Codable, CustomStringConvert
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-
     /// `owner/name`.
     public var description: String { "\(owner.rawValue)/\(name)" }
 }
@@ -125,17 +105,6 @@ public struct ModelVersionID: Sendable, Hashable, Codable, CustomStringConvertib
         }
         self.rawValue = rawValue
     }
-
-    public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var description: String { rawValue }
 }
 
 /// A model version reference, `owner/name:version`: the exact `version` value the specification sends.
@@ -161,15 +130,6 @@ public struct ModelVersionReference: Sendable, Hashable, Codable, CustomStringCo
         }
         self.model = try ReplicateModelID(parsing: String(string[..<colon]))
         self.version = try ModelVersionID(String(string[string.index(after: colon)...]))
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
     }
 
     /// `owner/name:version`.
@@ -201,14 +161,21 @@ public struct TriggerWord: Sendable, Hashable, Codable, CustomStringConvertible 
         self.init(for: try UserID(String(string.dropFirst(Self.prefix.count))))
     }
 
-    public init(from decoder: any Decoder) throws {
-        try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
     public var description: String { rawValue }
+}
+
+extension ReplicateOwner: RawStringIdentifier {}
+
+extension ModelVersionID: RawStringIdentifier {}
+
+extension ReplicateModelID: StringIdentifier {
+    init(validating text: String) throws { try self.init(parsing: text) }
+}
+
+extension ModelVersionReference: StringIdentifier {
+    init(validating text: String) throws { try self.init(parsing: text) }
+}
+
+extension TriggerWord: StringIdentifier {
+    init(validating text: String) throws { try self.init(parsing: text) }
 }

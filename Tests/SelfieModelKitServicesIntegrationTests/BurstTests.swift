@@ -68,13 +68,7 @@ struct BurstTests {
                     }
                 }
             }
-            var waiting = 0
-            for _ in 0..<100_000 {
-                waiting = await studio.budget.waitingCount(in: .predictionCreate)
-                if waiting >= 199 { break }
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            #expect(waiting == 199)
+            #expect(try await waitingCreates(in: studio, reaching: 199) == 199)
             await gate.open()
             var outcomes: [(UserID, String?)] = []
             for try await outcome in group { outcomes.append(outcome) }
@@ -113,21 +107,11 @@ struct BurstTests {
         "a generation waiting its turn in the budget past the orphan grace period is not failed as an orphan",
         .timeLimit(.minutes(1)), arguments: StoreFactory.all)
     func queuedGenerationIsNoOrphan(_ factory: StoreFactory) async throws {
-        let gate = SleepGate()
-        var options = HarnessOptions()
-        options.sleepGate = gate
-        options.budgetLimits = RateBudget.Limits(predictionCreate: RateLimit(requestsPerMinute: 60, burst: 1))
-        let studio = try await StudioHarness.make(factory, options)
+        let (studio, gate, options) = try await Self.oneCreatePerSecond(factory)
         defer { Task { await studio.close() } }
         let user = try await studio.trainedUser("queue1", reconcile: true)
 
-        await gate.close()
-        let first = try await studio.generation.generate(user: user, look: studio.firstLook)
-        let queued = Task { try await studio.generation.generate(user: user, look: studio.firstLook) }
-        for _ in 0..<100_000 {
-            if await studio.budget.waitingCount(in: .predictionCreate) == 1 { break }
-            try await Task.sleep(for: .milliseconds(1))
-        }
+        let (first, queued) = try await Self.generateTwice(user, in: studio, holding: gate)
         #expect(await studio.budget.waitingCount(in: .predictionCreate) == 1)
 
         // Time passes (other users' turns, say) while it waits; the reconciler runs meanwhile.
@@ -149,11 +133,7 @@ struct BurstTests {
         "when another instance's reconciler gives a queued generation up, its prediction is canceled, not left untracked",
         .timeLimit(.minutes(1)), arguments: StoreFactory.all)
     func givenUpGenerationIsCanceled(_ factory: StoreFactory) async throws {
-        let gate = SleepGate()
-        var options = HarnessOptions()
-        options.sleepGate = gate
-        options.budgetLimits = RateBudget.Limits(predictionCreate: RateLimit(requestsPerMinute: 60, burst: 1))
-        let studio = try await StudioHarness.make(factory, options)
+        let (studio, gate, options) = try await Self.oneCreatePerSecond(factory)
         defer { Task { await studio.close() } }
         let user = try await studio.trainedUser("queue2", reconcile: true)
         // A second host instance: same store and Replicate account, its own process state.
@@ -165,13 +145,7 @@ struct BurstTests {
             generation: ImageGenerationService(context: other, catalog: studio.generation.catalog, monthlyQuota: nil),
             holder: "other-instance", orphanGracePeriod: options.orphanGracePeriod)
 
-        await gate.close()
-        let first = try await studio.generation.generate(user: user, look: studio.firstLook)
-        let queued = Task { try await studio.generation.generate(user: user, look: studio.firstLook) }
-        for _ in 0..<100_000 {
-            if await studio.budget.waitingCount(in: .predictionCreate) == 1 { break }
-            try await Task.sleep(for: .milliseconds(1))
-        }
+        let (first, queued) = try await Self.generateTwice(user, in: studio, holding: gate)
         try await studio.advance(by: options.orphanGracePeriod + 60)
         try await otherReconciler.reconcileOnce()
         let givenUp = try #require(try await studio.store.generations(for: user, limit: 10).first { $0.id != first.id })
@@ -188,4 +162,43 @@ struct BurstTests {
         #expect(orphan.status == .canceled)
         #expect(try await studio.store.systemGeneration(predictionID: orphan.id) == nil)
     }
+
+    /// A studio whose budget lets one prediction create through a second, its sleeps held by the gate.
+    private static func oneCreatePerSecond(
+        _ factory: StoreFactory
+    ) async throws
+        -> (StudioHarness, SleepGate, HarnessOptions)
+    {
+        let gate = SleepGate()
+        var options = HarnessOptions()
+        options.sleepGate = gate
+        options.budgetLimits = RateBudget.Limits(predictionCreate: RateLimit(requestsPerMinute: 60, burst: 1))
+        return (try await StudioHarness.make(factory, options), gate, options)
+    }
+
+    /// With the gate closed, starts one generation (its create goes through at once) and a second that
+    /// waits its turn in the budget; returns once the second is waiting.
+    private static func generateTwice(
+        _ user: AuthenticatedUser, in studio: StudioHarness, holding gate: SleepGate
+    ) async throws
+        -> (first: GenerationRecord, queued: Task<GenerationRecord, any Error>)
+    {
+        await gate.close()
+        let first = try await studio.generation.generate(user: user, look: studio.firstLook)
+        let queued = Task { try await studio.generation.generate(user: user, look: studio.firstLook) }
+        _ = try await waitingCreates(in: studio, reaching: 1)
+        return (first, queued)
+    }
+}
+
+/// Polls (in real time, briefly) until `count` prediction creates wait in the budget; returns how many
+/// wait when it stops.
+private func waitingCreates(in studio: StudioHarness, reaching count: Int) async throws -> Int {
+    var waiting = 0
+    for _ in 0..<100_000 {
+        waiting = await studio.budget.waitingCount(in: .predictionCreate)
+        if waiting >= count { break }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+    return waiting
 }

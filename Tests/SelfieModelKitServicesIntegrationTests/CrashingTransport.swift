@@ -8,22 +8,12 @@ import SelfieModelKit
 final class CrashingTransport: HTTPTransport, Sendable {
     private let base: any HTTPTransport
     private let matches: @Sendable (HTTPRequest) -> Bool
-    private let remaining: Remaining
-
-    private actor Remaining {
-        var count: Int
-        init(_ count: Int) { self.count = count }
-        func take() -> Bool {
-            guard count > 0 else { return false }
-            count -= 1
-            return true
-        }
-    }
+    private let remaining: Countdown
 
     init(wrapping base: any HTTPTransport, crashes: Int = 1, when matches: @escaping @Sendable (HTTPRequest) -> Bool) {
         self.base = base
         self.matches = matches
-        self.remaining = Remaining(crashes)
+        self.remaining = Countdown(crashes)
     }
 
     func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
@@ -43,6 +33,20 @@ final class CrashingTransport: HTTPTransport, Sendable {
     /// Matches a training create, `POST /v1/models/{owner}/{name}/versions/{id}/trainings`.
     static let trainingCreate: @Sendable (HTTPRequest) -> Bool = {
         $0.method == .post && ($0.path ?? "").hasSuffix("/trainings")
+    }
+}
+
+/// How many more times a transport's fault applies.
+actor Countdown {
+    private var count: Int
+
+    init(_ count: Int) { self.count = count }
+
+    /// Whether the fault applies once more; counts it down when it does.
+    func take() -> Bool {
+        guard count > 0 else { return false }
+        count -= 1
+        return true
     }
 }
 

@@ -27,6 +27,9 @@ struct FaultTests {
     }
 
     private func isRateLimit(_ error: any Error) -> Bool {
+        if let error = error as? SelfieModelKitError {
+            return error.rule.hasSuffix(".busy") || error.detail.contains("429")
+        }
         if let error = error as? ReplicateError { return error.code == .rateLimited || error.httpStatus == 429 }
         return "\(error)".contains("429")
     }
@@ -153,8 +156,15 @@ struct FaultTests {
         let user = try studio.user("upload1")
         try await studio.addSyntheticSelfies(for: user)
 
-        await #expect(throws: (any Error).self) { try await studio.training.startTraining(for: user) }
-        let failed = try #require(try await studio.training.status(for: user).latestAttempt)
+        let error = await #expect(throws: SelfieModelKitError.self) {
+            try await studio.training.startTraining(for: user)
+        }
+        #expect(error?.rule == "training.upload.unreachable")
+        #expect(error?.userMessage == CreateFailureTests.uploadFailed)
+        let status = try await studio.training.status(for: user)
+        #expect(status.message == CreateFailureTests.uploadFailed)
+        #expect(status.selfieCount == 12)
+        let failed = try #require(status.latestAttempt)
         #expect(failed.status == .failed)
         #expect(await studio.trainingCreates().isEmpty)
 

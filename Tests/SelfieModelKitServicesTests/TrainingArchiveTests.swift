@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import SelfieModelKit
 import Testing
@@ -19,7 +18,7 @@ struct TrainingArchiveTests {
             let bytes = Data("photo \(index) of \(user.id) \(salt)".utf8) + Data(repeating: UInt8(index), count: 4096)
             let photo = PhotoRecord(
                 id: PhotoID(), userID: user.id, kind: .selfie,
-                sha256: TrainingArchiveBuilder.hex(SHA256.hash(data: bytes)), byteCount: bytes.count, width: 800,
+                sha256: sha256Hex(bytes), byteCount: bytes.count, width: 800,
                 height: 1000, contentType: "image/jpeg", createdAt: Date(timeIntervalSince1970: Double(1000 + index)))
             try await images.put(bytes, at: photo.storageKey)
             photos.append(photo)

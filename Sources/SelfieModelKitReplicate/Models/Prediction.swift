@@ -62,58 +62,18 @@ public struct Prediction: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, model, version, input, output, logs, error, status, source, metrics, urls
-        case dataRemoved = "data_removed"
-        case createdAt = "created_at"
-        case startedAt = "started_at"
-        case completedAt = "completed_at"
+        case source
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(PredictionID.self, forKey: .id)
-        model = try? container.decodeIfPresent(String.self, forKey: .model)
-        version = try? container.decodeIfPresent(String.self, forKey: .version)
-        input = try container.decodeIfPresent(JSONValue.self, forKey: .input)
-        output = try Self.decodeOutput(container)
-        logs = try? container.decodeIfPresent(String.self, forKey: .logs)
-        error = container.decodeJobError(forKey: .error)
-        status = try container.decode(ReplicateStatus.self, forKey: .status)
-        dataRemoved = (try? container.decodeIfPresent(Bool.self, forKey: .dataRemoved)) ?? false
-        source = try? container.decodeIfPresent(String.self, forKey: .source)
-        metrics = try? container.decodeIfPresent(JobMetrics.self, forKey: .metrics)
-        createdAt = container.decodeReplicateDate(forKey: .createdAt)
-        startedAt = container.decodeReplicateDate(forKey: .startedAt)
-        completedAt = container.decodeReplicateDate(forKey: .completedAt)
-        urls = try? container.decodeIfPresent(JobURLs.self, forKey: .urls)
+        try self.init(decodingJobFrom: decoder)
+        source = try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .source)
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try encodeJob(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encodeIfPresent(model, forKey: .model)
-        try container.encodeIfPresent(version, forKey: .version)
-        try container.encodeIfPresent(input, forKey: .input)
-        try container.encode(output ?? .null, forKey: .output)
-        try container.encodeIfPresent(logs, forKey: .logs)
-        try container.encodeIfPresent(error, forKey: .error)
-        try container.encode(status, forKey: .status)
-        try container.encode(dataRemoved, forKey: .dataRemoved)
         try container.encodeIfPresent(source, forKey: .source)
-        try container.encodeIfPresent(metrics, forKey: .metrics)
-        try container.encodeIfPresent(createdAt.map(ReplicateDate.format), forKey: .createdAt)
-        try container.encodeIfPresent(startedAt.map(ReplicateDate.format), forKey: .startedAt)
-        try container.encodeIfPresent(completedAt.map(ReplicateDate.format), forKey: .completedAt)
-        try container.encodeIfPresent(urls, forKey: .urls)
-    }
-
-    /// The common output, an array of URL strings, decodes directly; anything else as any JSON.
-    private static func decodeOutput(_ container: KeyedDecodingContainer<CodingKeys>) throws -> JSONValue? {
-        guard container.contains(.output), try !container.decodeNil(forKey: .output) else { return nil }
-        if let strings = try? container.decode([String].self, forKey: .output) {
-            return .array(strings.map(JSONValue.string))
-        }
-        return try container.decode(JSONValue.self, forKey: .output)
     }
 
     /// The version id that ran, when `version` is a bare id or `owner/name:id`.
@@ -131,5 +91,11 @@ public struct Prediction: Sendable, Hashable, Codable {
         case .array(let items): items.compactMap { $0.stringValue.flatMap(URL.init(string:)) }
         default: []
         }
+    }
+}
+
+extension Prediction: ReplicateJobCoding {
+    static func emptyJob(id: PredictionID, status: ReplicateStatus) -> Prediction {
+        Prediction(id: id, status: status)
     }
 }

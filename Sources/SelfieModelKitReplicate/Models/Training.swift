@@ -62,49 +62,19 @@ public struct Training: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, model, version, destination, input, output, logs, error, status, metrics, urls
-        case dataRemoved = "data_removed"
-        case createdAt = "created_at"
-        case startedAt = "started_at"
-        case completedAt = "completed_at"
+        case destination
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(TrainingID.self, forKey: .id)
-        model = try? container.decodeIfPresent(String.self, forKey: .model)
-        version = try? container.decodeIfPresent(String.self, forKey: .version)
-        destination = try? container.decodeIfPresent(String.self, forKey: .destination)
-        input = try container.decodeIfPresent(JSONValue.self, forKey: .input)
-        output = try container.decodeIfPresent(JSONValue.self, forKey: .output)
-        logs = try? container.decodeIfPresent(String.self, forKey: .logs)
-        error = container.decodeJobError(forKey: .error)
-        status = try container.decode(ReplicateStatus.self, forKey: .status)
-        dataRemoved = (try? container.decodeIfPresent(Bool.self, forKey: .dataRemoved)) ?? false
-        metrics = try? container.decodeIfPresent(JobMetrics.self, forKey: .metrics)
-        createdAt = container.decodeReplicateDate(forKey: .createdAt)
-        startedAt = container.decodeReplicateDate(forKey: .startedAt)
-        completedAt = container.decodeReplicateDate(forKey: .completedAt)
-        urls = try? container.decodeIfPresent(JobURLs.self, forKey: .urls)
+        try self.init(decodingJobFrom: decoder)
+        destination = try? decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(
+            String.self, forKey: .destination)
     }
 
     public func encode(to encoder: any Encoder) throws {
+        try encodeJob(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encodeIfPresent(model, forKey: .model)
-        try container.encodeIfPresent(version, forKey: .version)
         try container.encodeIfPresent(destination, forKey: .destination)
-        try container.encodeIfPresent(input, forKey: .input)
-        try container.encode(output ?? .null, forKey: .output)
-        try container.encodeIfPresent(logs, forKey: .logs)
-        try container.encodeIfPresent(error, forKey: .error)
-        try container.encode(status, forKey: .status)
-        try container.encode(dataRemoved, forKey: .dataRemoved)
-        try container.encodeIfPresent(metrics, forKey: .metrics)
-        try container.encodeIfPresent(createdAt.map(ReplicateDate.format), forKey: .createdAt)
-        try container.encodeIfPresent(startedAt.map(ReplicateDate.format), forKey: .startedAt)
-        try container.encodeIfPresent(completedAt.map(ReplicateDate.format), forKey: .completedAt)
-        try container.encodeIfPresent(urls, forKey: .urls)
     }
 
     /// The typed output of a succeeded training, or `nil` while there is none or it has another shape.
@@ -115,6 +85,12 @@ public struct Training: Sendable, Hashable, Codable {
     /// Progress from the trainer's `logs` (the last `N/M` of its progress lines), when there is any.
     public var progress: TrainerProgress? {
         logs.flatMap { TrainerProgress(logs: $0) }
+    }
+}
+
+extension Training: ReplicateJobCoding {
+    static func emptyJob(id: TrainingID, status: ReplicateStatus) -> Training {
+        Training(id: id, status: status)
     }
 }
 

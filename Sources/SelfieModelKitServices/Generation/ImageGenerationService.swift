@@ -85,15 +85,17 @@ public struct ImageGenerationService: Sendable {
             return attached.record
         } catch {
             await context.pendingCreates.end(generation.id)
-            if !FailureExplanation.mayHaveStarted(error) {
+            let mayHaveStarted = FailureExplanation.mayHaveStarted(error)
+            if !mayHaveStarted {
                 _ = try? await context.store.updateGeneration(
                     generation.id,
                     JobUpdate(
-                        from: .recorded, to: .failed, failure: FailureExplanation.generation(providerError: "\(error)")),
+                        from: .recorded, to: .failed,
+                        failure: FailureExplanation.notStarted(error, during: .generationCreate)),
                     for: user)
             }
             context.logger.error("generation start failed", metadata: ["user": "\(user.id)", "error": "\(error)"])
-            throw error
+            throw FailureExplanation.surfaced(error, during: .generationCreate, mayHaveStarted: mayHaveStarted)
         }
     }
 

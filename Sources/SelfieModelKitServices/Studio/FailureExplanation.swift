@@ -35,7 +35,7 @@ enum FailureExplanation {
 
     static let neverStarted = JobFailure(
         providerError: "the create call never reached Replicate",
-        userMessage: "This didn't start because the connection dropped. Please try again.")
+        userMessage: "This didn't start because Replicate couldn't be reached. Nothing was lost: please try again.")
 
     static let canceled = JobFailure(providerError: "canceled", userMessage: "Canceled.")
 

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import SelfieModelKitReplicate
@@ -158,9 +157,18 @@ public struct ModelTrainingService: Sendable {
         let photos = try await context.store.photos(of: .selfie, for: user)
         try PhotoBatchPolicy.requireEnoughToStartTraining(keptCount: photos.count)
         let builder = TrainingArchiveBuilder(images: context.images, directory: archiveDirectory)
-        let archive = try await builder.build(photos: photos, for: user)
+        let archive: TrainingArchive
+        do {
+            archive = try await builder.build(photos: photos, for: user)
+        } catch {
+            throw FailureExplanation.surfaced(error, during: .trainingArchive)
+        }
         defer { try? FileManager.default.removeItem(at: archive.fileURL) }
-        try builder.verify(archive, against: try await context.store.photos(of: .selfie, for: user))
+        do {
+            try builder.verify(archive, against: try await context.store.photos(of: .selfie, for: user))
+        } catch {
+            throw FailureExplanation.surfaced(error, during: .trainingArchive)
+        }
 
         let modelID = ReplicateModelID.selfieModel(for: user.id, owner: context.owner)
         let attempt = try await context.store.recordTrainingIntent(
@@ -200,15 +208,17 @@ public struct ModelTrainingService: Sendable {
             return outcome.record
         } catch {
             await context.pendingCreates.end(attempt.id)
-            if !createCallSent || !FailureExplanation.mayHaveStarted(error) {
+            let step: StudioStep = createCallSent ? .trainingCreate : .trainingUpload
+            let mayHaveStarted = createCallSent && FailureExplanation.mayHaveStarted(error)
+            if !mayHaveStarted {
                 _ = try? await context.store.updateTrainingAttempt(
                     attempt.id,
                     JobUpdate(
-                        from: .recorded, to: .failed, failure: FailureExplanation.training(providerError: "\(error)")),
+                        from: .recorded, to: .failed, failure: FailureExplanation.notStarted(error, during: step)),
                     for: user)
             }
             context.logger.error("training start failed", metadata: ["user": "\(user.id)", "error": "\(error)"])
-            throw error
+            throw FailureExplanation.surfaced(error, during: step, mayHaveStarted: mayHaveStarted)
         }
     }
 
@@ -225,7 +235,11 @@ public struct ModelTrainingService: Sendable {
         guard let active = try await context.store.trainingAttempts(for: user).first(where: { !$0.status.isTerminal })
         else { throw notFound("running training") }
         if let trainingID = active.trainingID {
-            _ = try await context.client.cancelTraining(trainingID, for: user.id)
+            do {
+                _ = try await context.client.cancelTraining(trainingID, for: user.id)
+            } catch {
+                throw FailureExplanation.surfaced(error, during: .trainingCancel)
+            }
         }
         let outcome = try await context.store.updateTrainingAttempt(
             active.id, JobUpdate(from: active.status, to: .canceled, failure: FailureExplanation.canceled), for: user)
@@ -258,11 +272,4 @@ public struct ModelTrainingService: Sendable {
 func notFound(_ what: String) -> SelfieModelKitError {
     SelfieModelKitError(
         .notFound, rule: "not-found", userMessage: "We couldn't find that \(what). It may have been deleted.")
-}
-
-func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { byte in
-        let text = String(byte, radix: 16)
-        return byte < 16 ? "0" + text : text
-    }.joined()
 }

@@ -51,7 +51,7 @@ public struct TrainingArchiveBuilder: Sendable {
                 guard let data = try await images.get(photo.storageKey) else {
                     throw Self.mismatch("stored bytes missing for photo \(photo.id)")
                 }
-                guard Self.hex(SHA256.hash(data: data)) == photo.sha256 else {
+                guard sha256Hex(data) == photo.sha256 else {
                     throw Self.mismatch("stored bytes of photo \(photo.id) do not match their recorded sha256")
                 }
                 try archive.addEntry(
@@ -86,7 +86,7 @@ public struct TrainingArchiveBuilder: Sendable {
             }
             var hasher = SHA256()
             _ = try reader.extract(entry, skipCRC32: false) { hasher.update(data: $0) }
-            guard Self.hex(hasher.finalize()) == photo.sha256 else {
+            guard lowercaseHex(hasher.finalize()) == photo.sha256 else {
                 throw Self.mismatch("entry \(entry.path) does not match the stored photo's sha256")
             }
         }
@@ -117,14 +117,7 @@ public struct TrainingArchiveBuilder: Sendable {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hasher.update(data: chunk)
         }
-        return hex(hasher.finalize())
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        return lowercaseHex(hasher.finalize())
     }
 
     static func mismatch(_ detail: String) -> SelfieModelKitError {

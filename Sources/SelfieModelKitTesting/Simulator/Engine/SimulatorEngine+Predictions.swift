@@ -68,12 +68,14 @@ extension SimulatorEngine {
                 ? Self.nsfwMessage : "CUDA error: an illegal memory access was encountered"
         }
         var prediction = PredictionRecord(
-            id: newID(), owner: owner, modelKey: version.modelKey, versionID: version.id, input: input,
-            accepted: validated.accepted, dropped: validated.dropped, createdAt: now, webhook: webhook,
-            seed: validated.accepted["seed"]?.integerValue ?? Int(random.next() % 65536),
-            numOutputs: numOutputs,
-            secondsPerOutput: Double(steps) * (fast ? 0.07 : 0.12) * random.value(in: 0.9...1.1),
-            failure: failure)
+            SimulatedJob(
+                id: newID(), owner: owner, input: input, accepted: validated.accepted, dropped: validated.dropped,
+                createdAt: now, webhook: webhook),
+            PredictionDetails(
+                modelKey: version.modelKey, versionID: version.id,
+                seed: validated.accepted["seed"]?.integerValue ?? Int(random.next() % 65536), numOutputs: numOutputs,
+                secondsPerOutput: Double(steps) * (fast ? 0.07 : 0.12) * random.value(in: 0.9...1.1),
+                failure: failure))
         let coldBoot = random.chance(0.05)
         let boot = coldBoot ? random.value(in: 20...60) : random.value(in: 0.4...2.5)
         prediction.pending = schedule(.prediction(prediction.id), .boot, after: scaled(boot))

@@ -37,10 +37,12 @@ extension SimulatorEngine {
         }
         let now = clock.now
         var training = TrainingRecord(
-            id: newID(), owner: owner, trainerModel: trainerModel, trainerVersion: trainerVersion,
-            destination: destination, input: input, accepted: validated.accepted, dropped: validated.dropped,
-            createdAt: now, webhook: webhook, steps: steps, secondsPerStep: random.value(in: 0.95...1.05),
-            failAtStep: failAtStep)
+            SimulatedJob(
+                id: newID(), owner: owner, input: input, accepted: validated.accepted, dropped: validated.dropped,
+                createdAt: now, webhook: webhook),
+            TrainingDetails(
+                trainerModel: trainerModel, trainerVersion: trainerVersion, destination: destination, steps: steps,
+                secondsPerStep: random.value(in: 0.95...1.05), failAtStep: failAtStep))
         training.pending = schedule(.training(training.id), .boot, after: scaled(random.value(in: 20...60)))
         trainings[training.id] = training
         emitTraining(training.id, event: "start", at: now)

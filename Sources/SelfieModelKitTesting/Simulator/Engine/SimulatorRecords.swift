@@ -79,24 +79,62 @@ package struct PendingStep: Sendable, Codable {
     var step: JobStep
 }
 
-package struct TrainingRecord: Sendable, Codable {
+/// What every simulated training and prediction has: who owns it, what it was asked, where it stands.
+package struct SimulatedJob: Sendable, Codable {
     var id: String
     var owner: String
-    var trainerModel: String
-    var trainerVersion: String
-    var destination: String
     var input: JSONObject
     var accepted: JSONObject
     var dropped: [String]
     var status: SimulatedJobStatus = .starting
     var logs = ""
     var error: String?
-    var output: JSONValue = .null
     var createdAt: Date
     var startedAt: Date?
     var completedAt: Date?
     var webhook: WebhookTarget?
     var pending: PendingStep?
+}
+
+/// A simulated job with what its kind adds (``TrainingDetails`` or ``PredictionDetails``). Both parts'
+/// fields read and write as the record's own, and it encodes as one flat object, as snapshots keep it.
+@dynamicMemberLookup
+package struct JobRecord<Details: Sendable & Codable>: Sendable, Codable {
+    var job: SimulatedJob
+    var details: Details
+
+    init(_ job: SimulatedJob, _ details: Details) {
+        self.job = job
+        self.details = details
+    }
+
+    package init(from decoder: any Decoder) throws {
+        job = try SimulatedJob(from: decoder)
+        details = try Details(from: decoder)
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        try job.encode(to: encoder)
+        try details.encode(to: encoder)
+    }
+
+    package subscript<Value>(dynamicMember keyPath: WritableKeyPath<SimulatedJob, Value>) -> Value {
+        get { job[keyPath: keyPath] }
+        set { job[keyPath: keyPath] = newValue }
+    }
+
+    package subscript<Value>(dynamicMember keyPath: WritableKeyPath<Details, Value>) -> Value {
+        get { details[keyPath: keyPath] }
+        set { details[keyPath: keyPath] = newValue }
+    }
+}
+
+/// What a training adds to a ``SimulatedJob``.
+package struct TrainingDetails: Sendable, Codable {
+    var trainerModel: String
+    var trainerVersion: String
+    var destination: String
+    var output: JSONValue = .null
     var steps: Int
     var secondsPerStep: Double
     var failAtStep: Int?
@@ -104,29 +142,20 @@ package struct TrainingRecord: Sendable, Codable {
     var zipDigest: String?
 }
 
-package struct PredictionRecord: Sendable, Codable {
-    var id: String
-    var owner: String
+/// What a prediction adds to a ``SimulatedJob``.
+package struct PredictionDetails: Sendable, Codable {
     var modelKey: String
     var versionID: String
-    var input: JSONObject
-    var accepted: JSONObject
-    var dropped: [String]
-    var status: SimulatedJobStatus = .starting
-    var logs = ""
-    var error: String?
     var outputURLs: [String]?
     var dataRemoved = false
-    var createdAt: Date
-    var startedAt: Date?
-    var completedAt: Date?
-    var webhook: WebhookTarget?
-    var pending: PendingStep?
     var seed: Int
     var numOutputs: Int
     var secondsPerOutput: Double
     var failure: String?
 }
+
+package typealias TrainingRecord = JobRecord<TrainingDetails>
+package typealias PredictionRecord = JobRecord<PredictionDetails>
 
 /// A file served from the delivery base URL.
 package enum DeliveryFile: Sendable, Codable {
