@@ -73,16 +73,20 @@ struct StudioOptions: ParsableArguments {
         switch error {
         case let error as SelfieModelKitError:
             terminal.error(error.userMessage)
+            if error.code == .jobFailed, !error.detail.isEmpty {
+                // A developer's tool: what Replicate (or the transport) actually said.
+                terminal.error("Details: \(error.detail)")
+            }
+            if onSimulator, error.code == .jobFailed, error.rule.hasSuffix(".refused") {
+                terminal.error(
+                    "The in-process simulator does not know this model. If simulator-state.json was removed from "
+                        + "the data folder, train the model again with `selfie-studio train`.")
+            }
         case let error as ReplicateError:
             var message = "Replicate refused the request"
             if let status = error.httpStatus { message += " (\(status))" }
             if let detail = error.detail ?? error.title { message += ": \(detail)" }
             terminal.error(message)
-            if onSimulator, error.code == .invalidRequest || error.code == .notFound {
-                terminal.error(
-                    "The in-process simulator does not know this model. If simulator-state.json was removed from "
-                        + "the data folder, train the model again with `selfie-studio train`.")
-            }
         case let error as StudioFailure:
             terminal.error(error.description)
         default:

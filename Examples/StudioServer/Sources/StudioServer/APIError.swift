@@ -60,17 +60,13 @@ extension APIError {
         switch error {
         case let error as APIError:
             return error
+        case let error as SelfieModelKitError where error.code == .jobFailed && error.rule.hasSuffix(".busy"):
+            // Replicate stayed busy past the rate budget's wait: the job was not started; try again soon.
+            return APIError(.serviceUnavailable, code: error.code.rawValue, message: error.userMessage)
         case let error as SelfieModelKitError:
             return APIError(Self.status(for: error.code), code: error.code.rawValue, message: error.userMessage)
         case let error as StylistError:
             return APIError(.serviceUnavailable, code: "stylist-unavailable", message: error.userMessage)
-        case let error as ReplicateError where error.code == .rateLimited:
-            return APIError(
-                .serviceUnavailable, code: "busy", message: "We're very busy right now. Please try again in a minute.")
-        case is ReplicateError:
-            return APIError(
-                .badGateway, code: "provider-unavailable",
-                message: "We couldn't reach the image service. Please try again in a few minutes.")
         case let error as HTTPError:
             return APIError(error.status, code: "http", message: error.body ?? error.status.reasonPhrase)
         default:
