@@ -23,7 +23,14 @@ struct OfflineStudio {
     static let owner = "sandrasocial"
     static let token = "r8_offline_test_token"
 
-    init(faults: SimulatorFaults = .none) async throws {
+    /// - Parameters:
+    ///   - faults: what the simulated Replicate gets wrong.
+    ///   - wrapStore: wraps the store the library uses, to make the database fail (see
+    ///     `ForwardingSelfieModelStore`); `store` stays the real one underneath, for assertions.
+    init(
+        faults: SimulatorFaults = .none,
+        wrapStore: @Sendable (any SelfieModelStore) -> any SelfieModelStore = { $0 }
+    ) async throws {
         let clock = SimulatorClock.virtual()
         simulator = ReplicateSimulator(
             configuration: .init(accounts: [SimulatorAccount(owner: Self.owner, token: Self.token)], faults: faults),
@@ -36,7 +43,7 @@ struct OfflineStudio {
         let client = try ReplicateClient(
             token: try APIToken(Self.token), transport: simulator, clock: schedule)
         let context = StudioContext(
-            client: client, store: store, images: images, owner: try ReplicateOwner(Self.owner),
+            client: client, store: wrapStore(store), images: images, owner: try ReplicateOwner(Self.owner),
             publicURL: URL(string: "https://portraits.example.com"),
             logger: Logger(label: "portrait-tests", factory: { _ in SwiftLogNoOpLogHandler() }),
             now: { clock.now })

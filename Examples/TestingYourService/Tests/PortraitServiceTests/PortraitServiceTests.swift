@@ -126,4 +126,55 @@ struct PortraitServiceTests {
         #expect(!advice.isEmpty)
         #expect(await studio.predictionRequests().count == 1, "no fallback generation of any kind")
     }
+
+    @Test("the database fails as the headshot is recorded: the user is told, and Replicate is never called")
+    func databaseDown() async throws {
+        let database = DatabaseSwitch()
+        let studio = try await OfflineStudio(wrapStore: { DownWhenSwitchedOff(base: $0, database: database) })
+        let portraits = PortraitService(training: studio.training, generation: studio.generation)
+        let ada = try studio.user("ada1")
+        _ = try await portraits.onboard(ada, selfies: OfflineStudio.selfies())
+        await studio.simulator.advance(by: 40 * 60)
+
+        await database.switchOff()
+        let error = await #expect(throws: SelfieModelKitError.self) {
+            _ = try await portraits.requestHeadshot(for: ada)
+        }
+        #expect(error?.code == .storage)
+        #expect(error?.userMessage.contains("try again") == true)
+        #expect(await studio.predictionRequests().isEmpty, "no job without its record: nothing can be lost")
+        #expect(try await studio.store.generations(for: ada, limit: 10).isEmpty)
+
+        await database.switchOn()
+        guard case .started = try await portraits.requestHeadshot(for: ada) else {
+            Issue.record("the headshot should start once the database is back")
+            return
+        }
+        #expect(await studio.predictionRequests().count == 1)
+    }
+}
+
+/// Whether the test's database is up.
+actor DatabaseSwitch {
+    private(set) var isOn = true
+    func switchOff() { isOn = false }
+    func switchOn() { isOn = true }
+}
+
+/// Fault injection with `ForwardingSelfieModelStore`: every call goes to the real store, except recording a
+/// generation, which fails while the switch is off, as a database that went away would.
+struct DownWhenSwitchedOff: ForwardingSelfieModelStore {
+    let base: any SelfieModelStore
+    let database: DatabaseSwitch
+
+    func recordGenerationIntent(
+        _ intent: NewGeneration, monthlyLimit: Int?, for user: AuthenticatedUser
+    ) async throws -> GenerationRecord {
+        guard await database.isOn else {
+            throw SelfieModelKitError(
+                .storage, rule: "test.database-down",
+                userMessage: "We couldn't save your request. Please try again in a moment.")
+        }
+        return try await base.recordGenerationIntent(intent, monthlyLimit: monthlyLimit, for: user)
+    }
 }
