@@ -246,6 +246,7 @@ let package = Package(
             name: "SelfieModelKitServicesTests",
             dependencies: [
                 "SelfieModelKitServices",
+                "SelfieModelKitReplicate",
                 "SelfieModelKitValidation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
