@@ -23,7 +23,10 @@ import SelfieModelKitReplicate
 /// ## Time
 /// The store uses the `now` it is given, the `RateBudget`'s `SchedulingClock`, not the database's clock,
 /// so the instances' clocks must be synchronized (NTP): an instance whose clock runs ahead by `d` can take
-/// permits up to `d` early. See `Docs/decisions/0404-shared-rate-budget.md`.
+/// permits up to `d` early. To keep one badly wrong clock from pushing every instance's next permit away,
+/// each permit's `now` is compared with the database's clock and refused (a `.configuration` error, rule
+/// `postgres.clock-skew`) when further apart than ``maximumClockSkew``. Pass `nil` to drive the budget on a
+/// virtual clock in tests. See `Docs/decisions/0404-shared-rate-budget.md`.
 ///
 /// ## Roles
 /// The table holds no user's data. Row-level security is FORCED on it with a policy for the NOLOGIN system
@@ -38,27 +41,36 @@ import SelfieModelKitReplicate
 public final class PostgresRateBudgetStore: RateBudgetStore, Sendable {
     private let client: PostgresClient
     private let logger: Logger
+    /// How far a permit's `now` may be from the database's clock; `nil` compares nothing.
+    public let maximumClockSkew: Duration?
 
     /// A store over `client` (which the caller runs and shuts down).
     /// - Parameters:
     ///   - client: a client to the database the other instances use too.
+    ///   - maximumClockSkew: how far the `now` of a permit may be from the database's clock before the
+    ///     permit is refused; five seconds by default, `nil` for virtual clocks in tests.
     ///   - logger: where postgres-nio logs the queries' failures; nothing logged carries a secret.
     public init(
-        client: PostgresClient,
+        client: PostgresClient, maximumClockSkew: Duration? = .seconds(5),
         logger: Logger = Logger(label: "SelfieModelKitPostgres", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
+        precondition(maximumClockSkew.map { $0 >= .zero } ?? true, "a clock skew allowance is not negative")
         self.client = client
+        self.maximumClockSkew = maximumClockSkew
         self.logger = logger
     }
 
     /// Takes one permit from `bucket` under `limit` at `now`, or says how long to wait for one; atomic
     /// across every connection to the database.
-    /// - Throws: `SelfieModelKitError` with code `.storage` when the database fails (or is not migrated).
+    /// - Throws: `SelfieModelKitError` with code `.configuration` (rule `postgres.clock-skew`) when `now` is
+    ///   further than ``maximumClockSkew`` from the database's clock, or `.storage` when the database fails
+    ///   (or is not migrated).
     public func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) async throws -> PermitDecision {
+        let skew = maximumClockSkew.map { RateBudgetTime.nanoseconds($0) }
         let query: PostgresQuery = """
             SELECT selfie_system_take_rate_permit(
                 \(bucket.name), \(RateBudgetTime.nanoseconds(now)), \(limit.intervalNanoseconds),
-                \(limit.toleranceNanoseconds))
+                \(limit.toleranceNanoseconds), \(skew))
             """
         let wait = try await single(query)
         return wait == 0 ? .granted : .retry(after: .nanoseconds(wait))

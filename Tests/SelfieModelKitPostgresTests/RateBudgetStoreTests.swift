@@ -15,7 +15,7 @@ struct RateBudgetStoreTests {
     @Test("a burst is granted, then the same retry-after as the in-memory store; a pause extends, never shortens")
     func sameAnswersAsInMemory() async throws {
         try await PostgresFixture.with("budget_same") { fixture in
-            let postgres = PostgresRateBudgetStore(client: fixture.client)
+            let postgres = PostgresRateBudgetStore(client: fixture.client, maximumClockSkew: nil)
             let memory = InMemoryRateBudgetStore()
             let limit = RateLimit(requestsPerMinute: 600, burst: 60)
             func both(_ bucket: RateBucket, _ limit: RateLimit, at seconds: Double) async throws -> PermitDecision {
@@ -34,9 +34,13 @@ struct RateBudgetStoreTests {
             #expect(try await both(.predictionCreate, limit, at: 0) == .retry(after: .milliseconds(100)))
             // Dates off whole seconds are a few hundred nanoseconds off their decimal value: compare loosely
             // here (the exact comparison with the in-memory store is inside `both`).
-            #expect(Self.retrySeconds(try await both(.predictionCreate, limit, at: 0.04)).map { abs($0 - 0.06) < 1e-5 } == true)
+            #expect(
+                Self.retrySeconds(try await both(.predictionCreate, limit, at: 0.04)).map { abs($0 - 0.06) < 1e-5 }
+                    == true)
             #expect(try await both(.predictionCreate, limit, at: 0.1) == .granted)
-            #expect(Self.retrySeconds(try await both(.predictionCreate, limit, at: 0.1)).map { abs($0 - 0.1) < 1e-5 } == true)
+            #expect(
+                Self.retrySeconds(try await both(.predictionCreate, limit, at: 0.1)).map { abs($0 - 0.1) < 1e-5 }
+                    == true)
 
             try await pause(.general, until: 10)
             #expect(try await both(.general, limit, at: 4) == .retry(after: .seconds(6)))
@@ -68,11 +72,12 @@ struct RateBudgetStoreTests {
     @Test("the first call for a new bucket inserts its row and is granted; a first pause inserts it too")
     func newBucket() async throws {
         try await PostgresFixture.with("budget_new") { fixture in
-            let store = PostgresRateBudgetStore(client: fixture.client)
+            let store = PostgresRateBudgetStore(client: fixture.client, maximumClockSkew: nil)
             let limit = RateLimit(requestsPerMinute: 60, burst: 1)
             let fresh = RateBucket(name: "bucket.never.seen")
             #expect(try await store.takePermit(from: fresh, limit: limit, now: Self.start) == .granted)
-            #expect(try await store.takePermit(from: fresh, limit: limit, now: Self.start) == .retry(after: .seconds(1)))
+            #expect(
+                try await store.takePermit(from: fresh, limit: limit, now: Self.start) == .retry(after: .seconds(1)))
             let paused = RateBucket(name: "bucket.paused.first")
             try await store.pause(paused, until: Self.start.addingTimeInterval(30))
             #expect(
@@ -99,7 +104,8 @@ struct RateBudgetStoreTests {
         try await PostgresFixture.with("budget_race") { fixture in
             try await withClient(fixture.database.ownerConfiguration) { second in
                 let stores = [
-                    PostgresRateBudgetStore(client: fixture.client), PostgresRateBudgetStore(client: second),
+                    PostgresRateBudgetStore(client: fixture.client, maximumClockSkew: nil),
+                    PostgresRateBudgetStore(client: second, maximumClockSkew: nil),
                 ]
                 let limit = RateLimit(requestsPerMinute: 60, burst: 50)
                 func hammer(at seconds: Double) async throws -> Int {
@@ -135,7 +141,8 @@ struct RateBudgetStoreTests {
                 let shared = try await Self.runTwoBudgets(
                     limit: limit,
                     stores: [
-                        PostgresRateBudgetStore(client: fixture.client), PostgresRateBudgetStore(client: second),
+                        PostgresRateBudgetStore(client: fixture.client, maximumClockSkew: nil),
+                        PostgresRateBudgetStore(client: second, maximumClockSkew: nil),
                     ])
                 // One burst at the start, then exactly one permit per second of virtual time, in total.
                 #expect(shared == [5, 6, 7, 8, 11])
@@ -150,7 +157,7 @@ struct RateBudgetStoreTests {
     @Test("no login role reads or writes the table directly; a runtime role takes permits through the functions")
     func tableIsOutOfReach() async throws {
         try await PostgresFixture.with("budget_roles") { fixture in
-            let store = PostgresRateBudgetStore(client: fixture.client)
+            let store = PostgresRateBudgetStore(client: fixture.client, maximumClockSkew: nil)
             let limit = RateLimit(requestsPerMinute: 60, burst: 2)
             #expect(try await store.takePermit(from: .general, limit: limit, now: Self.start) == .granted)
             let before = try await Self.bucketRows(fixture)
@@ -187,7 +194,7 @@ struct RateBudgetStoreTests {
                     }
                     #expect(error?.serverInfo?[.sqlState] == "42501", "permission denied: \(statement)")
                 }
-                let runtimeStore = PostgresRateBudgetStore(client: client)
+                let runtimeStore = PostgresRateBudgetStore(client: client, maximumClockSkew: nil)
                 let decisions = [
                     try await runtimeStore.takePermit(from: .general, limit: limit, now: Self.start),
                     try await runtimeStore.takePermit(from: .general, limit: limit, now: Self.start),
@@ -196,6 +203,31 @@ struct RateBudgetStoreTests {
             }
             #expect(before == ["general \(1_750_000_001_000_000_000 as Int64)"])
             #expect(try await Self.bucketRows(fixture) == ["general \(1_750_000_002_000_000_000 as Int64)"])
+        }
+    }
+
+    @Test("by default a permit whose clock is further than five seconds from the database's is refused")
+    func clockSkewIsRefused() async throws {
+        try await PostgresFixture.with("budget_skew") { fixture in
+            let store = PostgresRateBudgetStore(client: fixture.client)
+            #expect(store.maximumClockSkew == .seconds(5))
+            let limit = RateLimit(requestsPerMinute: 60, burst: 3)
+            #expect(try await store.takePermit(from: .general, limit: limit, now: Date()) == .granted)
+            for offset in [-3600.0, 30, 3600] {
+                let error = await #expect(throws: SelfieModelKitError.self, "\(offset) s off") {
+                    try await store.takePermit(from: .general, limit: limit, now: Date().addingTimeInterval(offset))
+                }
+                #expect(error?.code == .configuration)
+                #expect(error?.rule == "postgres.clock-skew")
+                #expect(error?.detail.contains("ms from the database's") == true, "\(String(describing: error))")
+            }
+            // The refused calls took nothing: two permits of the burst are left.
+            let now = Date()
+            let decisions = [
+                try await store.takePermit(from: .general, limit: limit, now: now),
+                try await store.takePermit(from: .general, limit: limit, now: now),
+            ]
+            #expect(decisions == [.granted, .granted])
         }
     }
 

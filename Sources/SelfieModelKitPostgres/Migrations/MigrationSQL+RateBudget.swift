@@ -2,9 +2,12 @@ extension MigrationSQL {
     /// The table of the shared rate budget: one row per `RateBucket` name, not per user.
     static let rateBudgetTable = "rate_budget_buckets"
 
+    /// The SQLSTATE the permit function raises when the caller's clock is too far from the database's.
+    static let clockSkewState = "SK002"
+
     /// The rate budget's functions with their argument types, for `REVOKE`/`GRANT`.
     static let rateBudgetFunctionSignatures = [
-        "selfie_system_take_rate_permit(text, bigint, bigint, bigint)",
+        "selfie_system_take_rate_permit(text, bigint, bigint, bigint, bigint)",
         "selfie_system_pause_rate_bucket(text, bigint)",
     ]
 
@@ -52,19 +55,32 @@ extension MigrationSQL {
     /// caller's commit and the second `SELECT … FOR UPDATE` (a new snapshot under READ COMMITTED) finds
     /// its row. A pause is kept after it ends (it is compared with `now` every time), so a caller whose
     /// clock lags can never get a permit inside another caller's pause. A refusal writes nothing.
+    ///
+    /// With `p_max_skew_ns` set, a `p_now_ns` further than that from the database's clock is refused with
+    /// ``clockSkewState`` before anything is read: one instance with a wrong clock would otherwise push the
+    /// bucket's arrival time (and so every instance's next permit) as far as its clock is wrong.
     private static let takeRatePermit = """
         CREATE OR REPLACE FUNCTION selfie_system_take_rate_permit(
-            p_bucket text, p_now_ns bigint, p_interval_ns bigint, p_tolerance_ns bigint)
+            p_bucket text, p_now_ns bigint, p_interval_ns bigint, p_tolerance_ns bigint, p_max_skew_ns bigint)
         RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
         AS $fn$
         DECLARE
             v_row rate_budget_buckets;
             v_arrival bigint;
+            v_skew_ns bigint;
         BEGIN
             IF p_interval_ns IS NULL OR p_interval_ns <= 0 OR p_tolerance_ns IS NULL OR p_tolerance_ns < 0
                OR p_now_ns IS NULL THEN
                 RAISE EXCEPTION 'a rate permit needs a time, a positive interval and a non-negative tolerance'
                     USING ERRCODE = '22023';
+            END IF;
+            IF p_max_skew_ns IS NOT NULL THEN
+                v_skew_ns := p_now_ns - (extract(epoch FROM clock_timestamp()) * 1000000000)::bigint;
+                IF abs(v_skew_ns) > p_max_skew_ns THEN
+                    RAISE EXCEPTION 'the rate budget''s clock is % ms from the database''s (at most % ms allowed)',
+                        v_skew_ns / 1000000, p_max_skew_ns / 1000000
+                        USING ERRCODE = '\(clockSkewState)';
+                END IF;
             END IF;
             SELECT * INTO v_row FROM rate_budget_buckets WHERE bucket = p_bucket FOR UPDATE;
             IF NOT FOUND THEN
