@@ -53,8 +53,10 @@ extension MigrationSQL {
     /// after another on the row as the previous one left it. A new bucket is inserted already holding its
     /// first permit; when another caller inserted it first, `ON CONFLICT DO NOTHING` waits for that
     /// caller's commit and the second `SELECT … FOR UPDATE` (a new snapshot under READ COMMITTED) finds
-    /// its row. A pause is kept after it ends (it is compared with `now` every time), so a caller whose
-    /// clock lags can never get a permit inside another caller's pause. A refusal writes nothing.
+    /// its row (under a stricter isolation level, where that row may be invisible, the call fails with a
+    /// serialization error instead of granting). A pause is kept after it ends (it is compared with `now`
+    /// every time), so a caller whose clock lags can never get a permit inside another caller's pause. A
+    /// refusal writes nothing.
     ///
     /// With `p_max_skew_ns` set, a `p_now_ns` further than that from the database's clock is refused with
     /// ``clockSkewState`` before anything is read: one instance with a wrong clock would otherwise push the
@@ -91,6 +93,10 @@ extension MigrationSQL {
                     RETURN 0;
                 END IF;
                 SELECT * INTO v_row FROM rate_budget_buckets WHERE bucket = p_bucket FOR UPDATE;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'the rate bucket % was inserted concurrently and is not visible', p_bucket
+                        USING ERRCODE = '40001', HINT = 'Call again; this runs under READ COMMITTED.';
+                END IF;
             END IF;
             IF v_row.paused_until_ns > p_now_ns THEN
                 RETURN v_row.paused_until_ns - p_now_ns;

@@ -47,7 +47,8 @@ public enum PermitDecision: Sendable, Hashable {
 ///
 /// ``RateBudget`` keeps its fairness queues in memory and asks the store for every permit, so one store
 /// shared by several processes (a database row per bucket) enforces one limit across all of them.
-/// ``InMemoryRateBudgetStore`` serves one process. A store implements the generic cell rate algorithm or
+/// ``InMemoryRateBudgetStore`` serves one process; `PostgresRateBudgetStore` (SelfieModelKitPostgres)
+/// serves several. A store implements the generic cell rate algorithm or
 /// anything equivalent; it must be atomic per call.
 public protocol RateBudgetStore: Sendable {
     /// Takes one permit from `bucket` under `limit` at `now`, or says how long to wait for one.
