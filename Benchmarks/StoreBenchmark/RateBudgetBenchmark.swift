@@ -11,6 +11,8 @@ import SelfieModelKitReplicate
 ///
 /// - "store": `tasks` tasks call `takePermit` directly, `tasks` connections on the PostgreSQL side; every
 ///   call waits for the bucket's row lock, so this is the most one bucket can serve across all instances.
+/// - "raw": the floor for any shared counter, `tasks` tasks running a plain `UPDATE` of one shared row of the
+///   same table as the superuser: every update, like every permit, waits for the row lock and its commit.
 /// - "RateBudget": `tasks` tasks call `acquire` on one `RateBudget` (users round-robin); one caller at a
 ///   time asks the store (the budget's pump), so this is one instance's ceiling: one round trip a permit.
 ///
@@ -19,6 +21,7 @@ enum RateBudgetBenchmark {
     struct Figures {
         let memoryStore: Double
         let postgresStore: Double
+        let rawSharedRow: Double
         let memoryBudget: Double
         let postgresBudget: Double
     }
@@ -30,9 +33,17 @@ enum RateBudgetBenchmark {
         let database = try await server.makeDatabase(prefix: "budget")
         var configuration = database.ownerConfiguration
         configuration.options.maximumConnections = tasks
+        let superuserConfiguration = {
+            var configuration = database.superuserConfiguration
+            configuration.options.maximumConnections = tasks
+            return configuration
+        }()
         return try await withClient(configuration) { client in
             try await PostgresMigrator(client: client).migrate()
             let postgres = PostgresRateBudgetStore(client: client)
+            let admin = PostgresClient(configuration: superuserConfiguration)
+            let adminRun = Task { await admin.run() }
+            defer { adminRun.cancel() }
             let users = try (0..<tasks).map { try UserID("bench\($0)") }
             var measured: [Figures] = []
             for round in 0..<PostgresBenchmark.rounds {
@@ -40,18 +51,26 @@ enum RateBudgetBenchmark {
                 let memory = InMemoryRateBudgetStore()
                 let memoryStore = try await measureStore(memory, bucket: bucket)
                 let postgresStore = try await measureStore(postgres, bucket: bucket)
+                let rawSharedRow = try await measure { _, _ in
+                    try await admin.query(
+                        """
+                        UPDATE rate_budget_buckets SET theoretical_arrival_ns = theoretical_arrival_ns + 1
+                         WHERE bucket = \(bucket.name)
+                        """)
+                }
                 let budgetBucket = RateBucket(name: "benchmark.budget.\(round)")
                 let memoryBudget = try await measureBudget(
                     InMemoryRateBudgetStore(), bucket: budgetBucket, users: users)
                 let postgresBudget = try await measureBudget(postgres, bucket: budgetBucket, users: users)
                 measured.append(
                     Figures(
-                        memoryStore: memoryStore, postgresStore: postgresStore, memoryBudget: memoryBudget,
-                        postgresBudget: postgresBudget))
+                        memoryStore: memoryStore, postgresStore: postgresStore, rawSharedRow: rawSharedRow,
+                        memoryBudget: memoryBudget, postgresBudget: postgresBudget))
             }
             return Figures(
                 memoryStore: PostgresBenchmark.median(measured.map(\.memoryStore)),
                 postgresStore: PostgresBenchmark.median(measured.map(\.postgresStore)),
+                rawSharedRow: PostgresBenchmark.median(measured.map(\.rawSharedRow)),
                 memoryBudget: PostgresBenchmark.median(measured.map(\.memoryBudget)),
                 postgresBudget: PostgresBenchmark.median(measured.map(\.postgresBudget)))
         }
@@ -79,6 +98,10 @@ enum RateBudgetBenchmark {
         print(
             String(
                 format: "rate budget store PostgreSQL / memory: %10.4f", figures.postgresStore / figures.memoryStore))
+        print(String(format: "raw UPDATE of one shared row:          %10.0f updates/s", figures.rawSharedRow))
+        print(
+            String(
+                format: "rate budget store PostgreSQL / raw:    %10.2f", figures.postgresStore / figures.rawSharedRow))
         print(String(format: "RateBudget.acquire, in-memory store:   %10.0f permits/s", figures.memoryBudget))
         print(String(format: "RateBudget.acquire, PostgreSQL store:  %10.0f permits/s", figures.postgresBudget))
         print(
