@@ -130,6 +130,7 @@ let package = Package(
             name: "SelfieModelKitPostgres",
             dependencies: [
                 "SelfieModelKit",
+                "SelfieModelKitReplicate",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -149,6 +150,7 @@ let package = Package(
             dependencies: [
                 "SelfieModelKitSQLite",
                 "SelfieModelKitPostgres",
+                "SelfieModelKitReplicate",
                 "SelfieModelKitTesting",
                 "PostgresTestServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -160,8 +162,8 @@ let package = Package(
         .testTarget(
             name: "SelfieModelKitPostgresTests",
             dependencies: [
-                "SelfieModelKit", "SelfieModelKitPostgres", "SelfieModelKitTesting", "PostgresTestServer",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SelfieModelKit", "SelfieModelKitPostgres", "SelfieModelKitReplicate", "SelfieModelKitTesting",
+                "PostgresTestServer", .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(
@@ -244,6 +246,7 @@ let package = Package(
             name: "SelfieModelKitServicesTests",
             dependencies: [
                 "SelfieModelKitServices",
+                "SelfieModelKitReplicate",
                 "SelfieModelKitValidation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -30,8 +30,7 @@ enum PostgresBenchmark {
         let refreshRaw: Double
     }
 
-    static func run() async throws -> Figures {
-        let server = try await PostgresTestServer.start(durable: true)
+    static func run(on server: PostgresTestServer) async throws -> Figures {
         let database = try await server.makeDatabase(prefix: "benchmark")
         var ownerConfiguration = database.ownerConfiguration
         ownerConfiguration.options.maximumConnections = tasks

@@ -1,7 +1,8 @@
 // Transitions per second for each store, against a raw single-row UPDATE baseline on the same database:
-// the same SQLite file, and the same PostgreSQL server and table (see PostgresBenchmark.swift).
+// the same SQLite file, and the same PostgreSQL server and table (see PostgresBenchmark.swift); then rate
+// budget permits per second, PostgreSQL against in memory (see RateBudgetBenchmark.swift).
 //
-//     swift run -c release StoreBenchmark [tasks] [updates-per-task]
+//     swift run -c release StoreBenchmark [tasks] [updates-per-task] [--budget-only]
 //
 // A "transition" is one compare-and-set progress refresh of a running training attempt through the store
 // (read the row, decide, write the attempt and mirror onto the model record, in one transaction). The
@@ -9,6 +10,7 @@
 
 import Foundation
 import GRDB
+import PostgresTestServer
 import SelfieModelKit
 import SelfieModelKitSQLite
 import SelfieModelKitTesting
@@ -90,18 +92,25 @@ func rawBaseline(path: String) async throws -> Double {
 
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("selfie-store-benchmark-\(UUID())")
 defer { try? FileManager.default.removeItem(at: folder) }
+let budgetOnly = CommandLine.arguments.contains("--budget-only")
 
 print("tasks: \(tasks), updates per task: \(updatesPerTask)")
-let memory = try await benchmarkStore(InMemorySelfieModelStore())
-print(String(format: "in-memory store:     %10.0f transitions/s", memory))
+if !budgetOnly {
+    let memory = try await benchmarkStore(InMemorySelfieModelStore())
+    print(String(format: "in-memory store:     %10.0f transitions/s", memory))
 
-let sqlite = try SQLiteSelfieModelStore(directory: folder)
-let sqliteRate = try await benchmarkStore(sqlite)
-try sqlite.close()
+    let sqlite = try SQLiteSelfieModelStore(directory: folder)
+    let sqliteRate = try await benchmarkStore(sqlite)
+    try sqlite.close()
 
-let raw = try await rawBaseline(path: folder.appendingPathComponent(SQLiteSelfieModelStore.defaultFileName).path)
-print(String(format: "SQLite store:        %10.0f transitions/s", sqliteRate))
-print(String(format: "SQLite raw UPDATE:   %10.0f updates/s", raw))
-print(String(format: "SQLite store / raw:  %10.2f", sqliteRate / raw))
+    let raw = try await rawBaseline(path: folder.appendingPathComponent(SQLiteSelfieModelStore.defaultFileName).path)
+    print(String(format: "SQLite store:        %10.0f transitions/s", sqliteRate))
+    print(String(format: "SQLite raw UPDATE:   %10.0f updates/s", raw))
+    print(String(format: "SQLite store / raw:  %10.2f", sqliteRate / raw))
+}
 
-PostgresBenchmark.report(try await PostgresBenchmark.run())
+let server = try await PostgresTestServer.start(durable: true)
+if !budgetOnly {
+    PostgresBenchmark.report(try await PostgresBenchmark.run(on: server))
+}
+RateBudgetBenchmark.report(try await RateBudgetBenchmark.run(on: server))

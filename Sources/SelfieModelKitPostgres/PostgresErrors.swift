@@ -46,6 +46,13 @@ enum PostgresErrors {
                 .notFound, rule: "postgres.user-missing",
                 userMessage: "This account is not known to the database.", detail: detail)
         case (MigrationSQL.photoOwnerMismatchState, _): return SelfieModelKitError.storeOwnershipMismatch("photo")
+        case (MigrationSQL.clockSkewState, _):
+            return SelfieModelKitError(
+                .configuration, rule: "postgres.clock-skew",
+                userMessage:
+                    "This instance's clock is too far from the database's to share the rate budget; synchronize "
+                    + "the clocks (NTP).",
+                detail: detail)
         default: return SelfieModelKitError.storageFailure(detail)
         }
     }

@@ -44,6 +44,7 @@ extension PostgresMigration {
             PostgresMigration(6, "row_level_security", schema.rowLevelSecurity),
             PostgresMigration(7, "transition_functions", schema.transitionFunctions),
             PostgresMigration(8, "system_functions", schema.systemFunctions),
+            PostgresMigration(9, "rate_budget", schema.rateBudget),
         ]
     }
 }

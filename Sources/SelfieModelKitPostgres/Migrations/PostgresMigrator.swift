@@ -61,8 +61,10 @@ public struct PostgresMigrator: Sendable {
     }
 
     /// Grants `role` what a runtime role needs: DML on the store's tables (and INSERT/SELECT on the managed
-    /// users table) and EXECUTE on the system functions. Idempotent. `role` must not be a superuser, have
-    /// BYPASSRLS, or inherit the system role, or the store will refuse it.
+    /// users table) and EXECUTE on the system functions, the shared rate budget's included (its table
+    /// itself gets no grant: ``PostgresRateBudgetStore`` reaches it only through those functions).
+    /// Idempotent; run it after ``migrate(upTo:)`` has applied every version. `role` must not be a superuser,
+    /// have BYPASSRLS, or inherit the system role, or the store will refuse it.
     public func grantRuntimeAccess(to role: SQLIdentifier) async throws {
         let tables = MigrationSQL.storeTables.joined(separator: ", ")
         var statements = ["GRANT SELECT, INSERT, UPDATE, DELETE ON \(tables) TO \(role.quoted)"]
@@ -70,7 +72,7 @@ public struct PostgresMigrator: Sendable {
             statements.append("GRANT SELECT, INSERT ON \(configuration.usersTableName.quoted) TO \(role.quoted)")
         }
         statements.append("SET LOCAL ROLE \(configuration.systemRole.quoted)")
-        for signature in MigrationSQL.systemFunctionSignatures {
+        for signature in MigrationSQL.systemFunctionSignatures + MigrationSQL.rateBudgetFunctionSignatures {
             statements.append("GRANT EXECUTE ON FUNCTION \(signature) TO \(role.quoted)")
         }
         statements.append("RESET ROLE")

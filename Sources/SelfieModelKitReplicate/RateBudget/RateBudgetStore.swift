@@ -47,7 +47,8 @@ public enum PermitDecision: Sendable, Hashable {
 ///
 /// ``RateBudget`` keeps its fairness queues in memory and asks the store for every permit, so one store
 /// shared by several processes (a database row per bucket) enforces one limit across all of them.
-/// ``InMemoryRateBudgetStore`` serves one process. A store implements the generic cell rate algorithm or
+/// ``InMemoryRateBudgetStore`` serves one process; `PostgresRateBudgetStore` (SelfieModelKitPostgres)
+/// serves several. A store implements the generic cell rate algorithm or
 /// anything equivalent; it must be atomic per call.
 public protocol RateBudgetStore: Sendable {
     /// Takes one permit from `bucket` under `limit` at `now`, or says how long to wait for one.
@@ -73,14 +74,14 @@ public actor InMemoryRateBudgetStore: RateBudgetStore {
     public init() {}
 
     public func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) -> PermitDecision {
-        let now = Self.nanoseconds(now)
+        let now = RateBudgetTime.nanoseconds(now)
         var state = buckets[bucket] ?? BucketState(theoreticalArrival: now, pausedUntil: nil)
         if let paused = state.pausedUntil {
             if paused > now { return .retry(after: .nanoseconds(paused - now)) }
             state.pausedUntil = nil
         }
-        let interval = Self.nanoseconds(limit.interval)
-        let tolerance = interval * Int64(limit.burst - 1)
+        let interval = limit.intervalNanoseconds
+        let tolerance = limit.toleranceNanoseconds
         let arrival = max(state.theoreticalArrival, now)
         if arrival - now > tolerance {
             buckets[bucket] = state
@@ -93,16 +94,31 @@ public actor InMemoryRateBudgetStore: RateBudgetStore {
 
     public func pause(_ bucket: RateBucket, until date: Date) {
         var state = buckets[bucket] ?? BucketState(theoreticalArrival: .min, pausedUntil: nil)
-        state.pausedUntil = max(state.pausedUntil ?? .min, Self.nanoseconds(date))
+        state.pausedUntil = max(state.pausedUntil ?? .min, RateBudgetTime.nanoseconds(date))
         buckets[bucket] = state
     }
+}
 
-    private static func nanoseconds(_ date: Date) -> Int64 {
+/// The integer arithmetic of the generic cell rate algorithm, shared by the stores of this package so
+/// that every store answers the same sequence of calls with the same decisions.
+package enum RateBudgetTime {
+    /// `date` as integer nanoseconds since 1970 (rounded to the nearest).
+    package static func nanoseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1e9).rounded())
     }
 
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
+    /// `duration` as integer nanoseconds (truncated).
+    package static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
+}
+
+extension RateLimit {
+    /// ``interval`` in integer nanoseconds: how far one permit moves the theoretical arrival time.
+    package var intervalNanoseconds: Int64 { RateBudgetTime.nanoseconds(interval) }
+
+    /// How far ahead of now the theoretical arrival time may be and a permit still be granted: the room
+    /// for `burst - 1` more permits after the current one.
+    package var toleranceNanoseconds: Int64 { intervalNanoseconds * Int64(burst - 1) }
 }
