@@ -105,7 +105,7 @@ struct BurstTests {
 
     @Test(
         "a generation waiting its turn in the budget past the orphan grace period is not failed as an orphan",
-        .timeLimit(.minutes(1)), arguments: StoreFactory.all)
+        .timeLimit(.minutes(3)), arguments: StoreFactory.all)
     func queuedGenerationIsNoOrphan(_ factory: StoreFactory) async throws {
         let (studio, gate, options) = try await Self.oneCreatePerSecond(factory)
         defer { Task { await studio.close() } }
@@ -131,7 +131,7 @@ struct BurstTests {
 
     @Test(
         "when another instance's reconciler gives a queued generation up, its prediction is canceled, not left untracked",
-        .timeLimit(.minutes(1)), arguments: StoreFactory.all)
+        .timeLimit(.minutes(3)), arguments: StoreFactory.all)
     func givenUpGenerationIsCanceled(_ factory: StoreFactory) async throws {
         let (studio, gate, options) = try await Self.oneCreatePerSecond(factory)
         defer { Task { await studio.close() } }

@@ -22,8 +22,21 @@ struct StudioServicesTests {
             clock: .virtual())
     }
 
+    /// Grants every permit and remembers the buckets it was asked for.
+    actor CountingBudgetStore: RateBudgetStore {
+        private(set) var asked: [RateBucket] = []
+
+        func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) -> PermitDecision {
+            asked.append(bucket)
+            return .granted
+        }
+
+        func pause(_ bucket: RateBucket, until date: Date) {}
+    }
+
     static func services(
-        _ variables: [String: String], simulator: ReplicateSimulator
+        _ variables: [String: String], simulator: ReplicateSimulator,
+        budgetStore: any RateBudgetStore = InMemoryRateBudgetStore()
     ) async throws -> StudioServices {
         var environment = ["REPLICATE_API_TOKEN": StudioHarness.token, "SELFIE_REPLICATE_BACKEND": "simulator"]
         environment.merge(variables) { $1 }
@@ -31,7 +44,7 @@ struct StudioServicesTests {
         let clock = simulator.clock
         let services = try await StudioServices.make(
             configuration: configuration, store: InMemorySelfieModelStore(now: { clock.now }),
-            images: InMemoryImageStore(), replicateTransport: simulator,
+            images: InMemoryImageStore(), replicateTransport: simulator, budgetStore: budgetStore,
             logger: Logger(label: "studio-services-tests") { _ in SwiftLogNoOpLogHandler() },
             now: { clock.now })
         if let webhooks = services.webhooks {
@@ -75,9 +88,12 @@ struct StudioServicesTests {
     @Test("PUBLIC_URL without a secret: the account's secret is fetched once and verifies genuine deliveries")
     func fetchedSecret() async throws {
         let simulator = Self.simulator()
-        let services = try await Self.services(["PUBLIC_URL": "https://studio.example.test"], simulator: simulator)
+        let budget = CountingBudgetStore()
+        let services = try await Self.services(
+            ["PUBLIC_URL": "https://studio.example.test"], simulator: simulator, budgetStore: budget)
         #expect(services.webhooks != nil)
         #expect(await Self.secretRequests(simulator) == 1)
+        #expect(await budget.asked == [.general], "the secret was fetched under the given budget store")
 
         let status = try await Self.trainWithoutReconciler("ada1", services: services, simulator: simulator)
         #expect(status.canGenerate, "the training completed through webhooks alone")

@@ -133,6 +133,8 @@ public struct StudioServices: Sendable {
     ///   - replicateTransport: how the client reaches Replicate (`URLSessionTransport`, the AsyncHTTPClient
     ///     transport, or a simulator in tests).
     ///   - stylistTransport: how the Anthropic stylist reaches its API; `nil` for a `URLSessionTransport`.
+    ///   - budgetStore: where the rate budget counts permits: in memory for one instance; a store shared by
+    ///     every instance (such as `PostgresRateBudgetStore`) when several serve one Replicate account.
     ///   - reconciler: how the reconciler runs.
     ///   - logger: the services' logger.
     ///   - now: the clock (a simulator's virtual clock in tests).
@@ -141,10 +143,12 @@ public struct StudioServices: Sendable {
     public static func make(
         configuration: Configuration, store: any SelfieModelStore, images: any ImageStore,
         replicateTransport: any HTTPTransport, stylistTransport: (any HTTPTransport)? = nil,
+        budgetStore: any RateBudgetStore = InMemoryRateBudgetStore(),
         reconciler: ReconcilerSettings = ReconcilerSettings(), logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> StudioServices {
-        let client = try configuration.makeReplicateClient(transport: replicateTransport, logger: logger)
+        let client = try configuration.makeReplicateClient(
+            transport: replicateTransport, logger: logger, budgetStore: budgetStore)
         let context = StudioContext(
             client: client, store: store, images: images, owner: configuration.replicateOwner,
             publicURL: configuration.publicURL, logger: logger, now: now)
