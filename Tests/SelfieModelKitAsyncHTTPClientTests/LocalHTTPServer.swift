@@ -66,6 +66,8 @@ final class LocalHTTPServer: Sendable {
                     "method": head.method.rawValue, "uri": head.uri,
                     "authorization": fields["authorization"] ?? "", "user-agent": fields["user-agent"] ?? "",
                     "content-type": fields["content-type"] ?? "",
+                    "content-length": fields["content-length"] ?? "",
+                    "transfer-encoding": fields["transfer-encoding"] ?? "",
                     "body": Data(body.readableBytesView).base64EncodedString(),
                 ]
                 payload = Array(try! JSONEncoder().encode(echo))

@@ -35,25 +35,28 @@ public actor RecordingTransport: HTTPTransport {
     private static let secretHeaders: Set<String> = ["authorization", "x-api-key", "cookie", "proxy-authorization"]
 
     public nonisolated func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
-        do {
-            let (response, data) = try await base.send(request, body: body)
-            await record(request, body: body, fromFile: false, status: response.status.code)
-            return (response, data)
-        } catch {
-            await record(request, body: body, fromFile: false, status: nil)
-            throw error
-        }
+        try await forward(request, recording: body, fromFile: false) { try await base.send(request, body: body) }
     }
 
     public nonisolated func send(_ request: HTTPRequest, bodyFile: URL) async throws -> (HTTPResponse, Data) {
         // Read before sending: the caller keeps the file unchanged only until the call returns.
         let body = try? Data(contentsOf: bodyFile)
+        return try await forward(request, recording: body, fromFile: true) {
+            try await base.send(request, bodyFile: bodyFile)
+        }
+    }
+
+    /// Runs `call` and records the exchange, failed or not.
+    private nonisolated func forward(
+        _ request: HTTPRequest, recording body: Data?, fromFile: Bool,
+        _ call: () async throws -> (HTTPResponse, Data)
+    ) async throws -> (HTTPResponse, Data) {
         do {
-            let (response, data) = try await base.send(request, bodyFile: bodyFile)
-            await record(request, body: body, fromFile: true, status: response.status.code)
+            let (response, data) = try await call()
+            await record(request, body: body, fromFile: fromFile, status: response.status.code)
             return (response, data)
         } catch {
-            await record(request, body: body, fromFile: true, status: nil)
+            await record(request, body: body, fromFile: fromFile, status: nil)
             throw error
         }
     }
