@@ -46,6 +46,36 @@ struct AsyncHTTPClientFileBodyTests {
         #expect(FileManager.default.fileExists(atPath: url.path), "the transport leaves the file alone")
     }
 
+    @Test("a server that answers before reading the body: the answer or a possibly-sent failure, never a crash")
+    func earlyAnswer() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ahc-early-\(UUID().uuidString)")
+        try Data(count: 24_000_000).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let server = try await LocalHTTPServer.start()
+        let client = AsyncHTTPClientTransport.makeClient()
+        let transport = AsyncHTTPClientTransport(client: client)
+        var outcomes: [Int] = []
+        for _ in 0..<3 {
+            do {
+                let (response, _) = try await transport.send(
+                    AsyncHTTPClientTransportTests.request(.post, port: server.port, path: "/early/files"), bodyFile: url
+                )
+                outcomes.append(response.status.code)
+            } catch let error as HTTPTransportError {
+                #expect(error.requestMayHaveBeenSent)
+                outcomes.append(0)
+            }
+        }
+        // The transport still works for the next request.
+        let (after, _) = try await transport.send(
+            AsyncHTTPClientTransportTests.request(.post, port: server.port, path: "/echo"), body: Data("x".utf8))
+        try await client.shutdown()
+        try await server.stop()
+        #expect(outcomes.count == 3)
+        #expect(outcomes.allSatisfy { $0 == 413 || $0 == 0 })
+        #expect(after.status == .ok)
+    }
+
     @Test("a body file that cannot be opened is an error that provably was not sent")
     func unreadableFile() async throws {
         let client = AsyncHTTPClientTransport.makeClient()
