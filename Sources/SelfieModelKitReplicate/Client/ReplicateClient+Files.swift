@@ -7,7 +7,8 @@ extension ReplicateClient {
     /// part `content`, and the optional parts `type` and `metadata` (JSON). Files expire after 24 hours;
     /// Replicate refuses more than 100 MB (413).
     ///
-    /// The whole body is built in memory; for large files prefer ``uploadFile(contentsOf:filename:contentType:metadata:for:)``.
+    /// The whole body is built in memory; for large files prefer
+    /// ``uploadFile(contentsOf:filename:contentType:metadata:for:)``.
     ///
     /// - Returns: the file; pass its ``ReplicateFile/url`` as a model input (for example `input_images`).
     public func uploadFile(
@@ -26,7 +27,8 @@ extension ReplicateClient {
     /// succeeds, fails or is cancelled. Retries and the rate budget are those of every other call: the
     /// `POST` is sent again only when it provably did not reach Replicate.
     ///
-    /// `fileURL` is read once, before anything is sent; it may change afterwards.
+    /// `fileURL` is read once, before anything is sent (with blocking file I/O, in chunks that check for
+    /// cancellation); it may change afterwards.
     ///
     /// - Throws: ``ReplicateError``: `.localFile` when `fileURL` cannot be read or the temporary body
     ///   cannot be written, otherwise as any call.
