@@ -205,6 +205,12 @@ let package = Package(
             ],
             path: "Benchmarks/ReplicateBenchmarks"
         ),
+        // Peak memory of a ~90 MB upload, from memory and streamed from its file (Linux).
+        .executableTarget(
+            name: "UploadBenchmark",
+            dependencies: ["SelfieModelKit", "SelfieModelKitReplicate"],
+            path: "Benchmarks/UploadBenchmark"
+        ),
         .testTarget(
             name: "SelfieModelKitReplicateTests",
             dependencies: [

@@ -51,6 +51,25 @@ public final class AsyncHTTPClientTransport: HTTPTransport, Sendable {
     }
 
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
+        var outgoing = try Self.outgoing(request)
+        if let body {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return try await exchange(outgoing)
+    }
+
+    /// Streams the file from disk in chunks read on NIO's blocking-I/O thread pool, with
+    /// `Content-Length` set to the file's size: the body is never held in memory whole.
+    public func send(_ request: HTTPRequest, bodyFile: URL) async throws -> (HTTPResponse, Data) {
+        var outgoing = try Self.outgoing(request)
+        let file = try FileBodySource(url: bodyFile)
+        defer { file.close() }
+        outgoing.body = .stream(file.chunks(), length: .known(file.size))
+        return try await exchange(outgoing)
+    }
+
+    /// The AsyncHTTPClient request for `request`, without a body.
+    private static func outgoing(_ request: HTTPRequest) throws -> HTTPClientRequest {
         guard let scheme = request.scheme, let authority = request.authority, let path = request.path else {
             throw HTTPTransportError(requestMayHaveBeenSent: false, reason: "the request has no valid URL")
         }
@@ -59,10 +78,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport, Sendable {
         for field in request.headerFields {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
-        if let body {
-            outgoing.body = .bytes(ByteBuffer(bytes: body))
-        }
+        return outgoing
+    }
 
+    /// Executes `outgoing` and collects the whole response.
+    private func exchange(_ outgoing: HTTPClientRequest) async throws -> (HTTPResponse, Data) {
         let response: HTTPClientResponse
         do {
             response = try await client.execute(outgoing, timeout: timeout)

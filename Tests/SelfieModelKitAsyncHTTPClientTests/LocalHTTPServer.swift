@@ -9,7 +9,8 @@ import NIOPosix
 /// - `/echo…`: 200 with a JSON body describing the request (method, URI, headers, body as base64);
 /// - `/status/NNN`: that status, a `Retry-After: 7` header and a problem body;
 /// - `/bytes/N`: N bytes of `0x61`;
-/// - `/v1/predictions/ID`: a prediction JSON for ID.
+/// - `/v1/predictions/ID`: a prediction JSON for ID;
+/// - `/early/…`: 413 as soon as the head arrives, the body unread, then the connection closed.
 final class LocalHTTPServer: Sendable {
     private let channel: any Channel
     let port: Int
@@ -48,12 +49,30 @@ final class LocalHTTPServer: Sendable {
             case .head(let head):
                 self.head = head
                 body.clear()
+                if head.uri.hasPrefix("/early/") { refuseEarly(head, context: context) }
             case .body(var chunk):
                 body.writeBuffer(&chunk)
             case .end:
                 guard let head else { return }
                 respond(to: head, context: context)
             }
+        }
+
+        /// Answers 413 as soon as the head arrives, without reading the body, and closes the connection.
+        private func refuseEarly(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+            let payload = ByteBuffer(string: #"{"detail":"File too large.","status":413}"#)
+            let headers = HTTPHeaders([
+                ("Content-Type", "application/json"), ("Content-Length", String(payload.readableBytes)),
+                ("Connection", "close"),
+            ])
+            context.write(
+                wrapOutboundOut(
+                    .head(HTTPResponseHead(version: head.version, status: .payloadTooLarge, headers: headers))),
+                promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(payload))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.close(promise: nil)
+            self.head = nil
         }
 
         private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
@@ -66,6 +85,8 @@ final class LocalHTTPServer: Sendable {
                     "method": head.method.rawValue, "uri": head.uri,
                     "authorization": fields["authorization"] ?? "", "user-agent": fields["user-agent"] ?? "",
                     "content-type": fields["content-type"] ?? "",
+                    "content-length": fields["content-length"] ?? "",
+                    "transfer-encoding": fields["transfer-encoding"] ?? "",
                     "body": Data(body.readableBytesView).base64EncodedString(),
                 ]
                 payload = Array(try! JSONEncoder().encode(echo))

@@ -45,8 +45,12 @@ struct SocketFlowTests {
         let user = AuthenticatedUser.verifiedByHost(userID, via: "test")
         let modelID = ReplicateModelID.selfieModel(for: user.id, owner: .sandrasocial)
         _ = try await client.createModel(modelID, for: user.id)
+        // The archive goes up from its file, streamed by the transport, as the training service sends it.
+        let archive = FileManager.default.temporaryDirectory.appendingPathComponent("selfies-\(UUID().uuidString).zip")
+        try SelfieArchive.zip.write(to: archive)
+        defer { try? FileManager.default.removeItem(at: archive) }
         let file = try await client.uploadFile(
-            SelfieArchive.zip, filename: "selfies.zip", contentType: "application/zip", for: user.id)
+            contentsOf: archive, filename: "selfies.zip", contentType: "application/zip", for: user.id)
         let request = try TrainingRequest(
             for: user, owner: .sandrasocial, inputImagesURL: try #require(file.url, "\(label): no file URL"))
         var training = try await client.createTraining(request)

@@ -9,6 +9,8 @@ import SelfieModelKitValidation
 struct RecordedRequest: Sendable {
     var request: HTTPRequest
     var body: Data?
+    /// The file the body came from, for `send(_:bodyFile:)` (its contents are in `body`).
+    var bodyFile: URL?
 
     var method: HTTPRequest.Method { request.method }
     var path: String { request.path ?? "" }
@@ -35,7 +37,15 @@ actor ScriptedTransport: HTTPTransport {
     init(_ replies: [ScriptedReply]) { self.replies = replies }
 
     func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
-        requests.append(RecordedRequest(request: request, body: body))
+        try answer(RecordedRequest(request: request, body: body))
+    }
+
+    func send(_ request: HTTPRequest, bodyFile: URL) async throws -> (HTTPResponse, Data) {
+        try answer(RecordedRequest(request: request, body: try Data(contentsOf: bodyFile), bodyFile: bodyFile))
+    }
+
+    private func answer(_ recorded: RecordedRequest) throws -> (HTTPResponse, Data) {
+        requests.append(recorded)
         guard !replies.isEmpty else {
             return (HTTPResponse(status: .internalServerError), Data("script exhausted".utf8))
         }

@@ -30,9 +30,41 @@ import HTTPTypes
 ///
 /// A test double is a struct or actor whose `send` inspects the request and returns canned bytes; the
 /// simulator in `SelfieModelKitTesting` is a full-featured one.
+///
+/// ## Bodies from files
+/// Large uploads (the training archive, up to Replicate's 100 MB per file) arrive through
+/// ``send(_:bodyFile:)``, so a transport can stream them from disk instead of holding them in memory.
+/// Implementing it is optional: the default reads the file and calls ``send(_:body:)``, so a transport
+/// (or a wrapper around one) that implements only ``send(_:body:)`` still sees every request, file
+/// uploads included, at the cost of holding that body in memory. A wrapper that forwards to another
+/// transport and wants to keep the streaming implements both and forwards `bodyFile` to the wrapped
+/// transport's ``send(_:bodyFile:)``, intercepting there as it does in ``send(_:body:)``.
 public protocol HTTPTransport: Sendable {
     /// Sends `request` with `body` and returns the response head and the whole response body.
     func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data)
+
+    /// Sends `request` with the contents of the file at `bodyFile` as its body and returns the response
+    /// head and the whole response body.
+    ///
+    /// The Replicate client uses it for file uploads (`ReplicateClient.uploadFile(contentsOf:...)`), whose
+    /// multipart body it writes to a temporary file first. The body is sent exactly as the file holds it,
+    /// with `Content-Length` set to the file's size. The caller keeps the file unchanged until the call
+    /// returns, and may send the same file again when it retries.
+    ///
+    /// Follow the same rules as ``send(_:body:)``. A file that cannot be opened or read before anything
+    /// was sent is an ``HTTPTransportError`` with `requestMayHaveBeenSent: false`.
+    ///
+    /// The default implementation reads the whole file into memory and calls ``send(_:body:)``.
+    func send(_ request: HTTPRequest, bodyFile: URL) async throws -> (HTTPResponse, Data)
+}
+
+extension HTTPTransport {
+    /// Reads the file at `bodyFile` into memory and sends it through ``send(_:body:)``: correct for
+    /// every transport and every wrapper, but the body is held in memory. Transports that can stream
+    /// from disk (``URLSessionTransport``, the AsyncHTTPClient transport) implement their own.
+    public func send(_ request: HTTPRequest, bodyFile: URL) async throws -> (HTTPResponse, Data) {
+        try await send(request, body: HTTPTransportError.readBodyFile(bodyFile))
+    }
 }
 
 /// A transport-level failure: no HTTP response was received.
@@ -51,5 +83,15 @@ public struct HTTPTransportError: Error, Sendable, Hashable, CustomStringConvert
 
     public var description: String {
         "HTTPTransportError(\(requestMayHaveBeenSent ? "may have been sent" : "not sent")): \(reason)"
+    }
+
+    /// Reads a body file whole, reporting a failure as not sent.
+    static func readBodyFile(_ url: URL) throws -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw HTTPTransportError(
+                requestMayHaveBeenSent: false, reason: "the body file could not be read (\(type(of: error)))")
+        }
     }
 }

@@ -24,6 +24,28 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
     deinit { session.finishTasksAndInvalidate() }
 
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
+        var urlRequest = try Self.urlRequest(for: request)
+        urlRequest.httpBody = body
+        return try await exchange { [session, urlRequest] in try await session.data(for: urlRequest) }
+    }
+
+    /// Streams the file from disk (`URLSession.upload(for:fromFile:)`): the body is never held in memory
+    /// whole. `Content-Length` is the file's size.
+    public func send(_ request: HTTPRequest, bodyFile: URL) async throws -> (HTTPResponse, Data) {
+        let urlRequest = try Self.urlRequest(for: request)
+        // FoundationNetworking stops the process on a URL that is not a file URL, and reports a missing
+        // file only once the request is under way: check both before anything is sent.
+        var isDirectory: ObjCBool = false
+        guard bodyFile.isFileURL, FileManager.default.fileExists(atPath: bodyFile.path, isDirectory: &isDirectory),
+            !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: bodyFile.path)
+        else {
+            throw HTTPTransportError(requestMayHaveBeenSent: false, reason: "the body file is not a readable file")
+        }
+        return try await exchange { [session] in try await session.upload(for: urlRequest, fromFile: bodyFile) }
+    }
+
+    /// The `URLRequest` for `request`, without a body.
+    private static func urlRequest(for request: HTTPRequest) throws -> URLRequest {
         guard let scheme = request.scheme, let authority = request.authority, let path = request.path,
             let url = URL(string: "\(scheme)://\(authority)\(path)")
         else {
@@ -34,12 +56,18 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
         for field in request.headerFields {
             urlRequest.addValue(field.value, forHTTPHeaderField: field.name.rawName)
         }
-        urlRequest.httpBody = body
+        return urlRequest
+    }
 
+    /// Runs one session call and maps its outcome: errors to ``HTTPTransportError``, the response to
+    /// swift-http-types.
+    private func exchange(
+        _ call: @Sendable () async throws -> (Data, URLResponse)
+    ) async throws -> (HTTPResponse, Data) {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: urlRequest)
+            (data, response) = try await call()
         } catch let error as URLError {
             throw HTTPTransportError(
                 requestMayHaveBeenSent: !Self.provablyNotSent(error.code),

@@ -53,26 +53,6 @@ extension ReplicateClient {
             as: ModelVersion.self)
     }
 
-    /// Uploads a file through the Files API: `POST /files`, `multipart/form-data` with the file in the
-    /// part `content`, and the optional parts `type` and `metadata` (JSON). Files expire after 24 hours;
-    /// Replicate refuses more than 100 MB (413).
-    ///
-    /// - Returns: the file; pass its ``ReplicateFile/url`` as a model input (for example `input_images`).
-    public func uploadFile(
-        _ data: Data, filename: String, contentType: String, metadata: JSONValue? = nil, for user: UserID? = nil
-    ) async throws -> ReplicateFile {
-        var form = MultipartFormData()
-        form.append(name: "content", filename: filename, contentType: contentType, data: data)
-        form.append(name: "type", data: Data(contentType.utf8))
-        if let metadata {
-            form.append(name: "metadata", contentType: "application/json", data: Data(metadata.canonicalJSON().utf8))
-        }
-        var upload = endpoint(.post, "/files")
-        upload.body = form.finished()
-        upload.contentType = form.contentType
-        return try await send(upload, for: user, as: ReplicateFile.self)
-    }
-
     /// Reads the account's webhook signing secret: `GET /webhooks/default/secret`.
     public func defaultWebhookSecret() async throws -> WebhookSecret {
         struct Body: Decodable { var key: String }

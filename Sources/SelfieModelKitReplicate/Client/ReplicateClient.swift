@@ -81,6 +81,9 @@ struct Endpoint: Sendable {
     var target: RequestTarget
     var bucket: RateBucket = .general
     var body: Data?
+    /// A file holding the body, sent with `HTTPTransport.send(_:bodyFile:)` instead of ``body``; it
+    /// stays in place for every attempt.
+    var bodyFile: URL?
     var contentType: String?
     var extraHeaders = HTTPFields()
     /// Whether the call goes to Replicate's API (rate budget and token apply).
@@ -133,7 +136,11 @@ extension ReplicateClient {
             let response: HTTPResponse
             let body: Data
             do {
-                (response, body) = try await transport.send(makeRequest(endpoint), body: endpoint.body)
+                if let bodyFile = endpoint.bodyFile {
+                    (response, body) = try await transport.send(makeRequest(endpoint), bodyFile: bodyFile)
+                } else {
+                    (response, body) = try await transport.send(makeRequest(endpoint), body: endpoint.body)
+                }
             } catch let error as HTTPTransportError {
                 ClientMetrics.call(endpoint, status: "transport-error")
                 failures += 1

@@ -40,6 +40,8 @@ public struct ReplicateError: Error, Sendable, Hashable, CustomStringConvertible
         public static let decoding = Code("decoding")
         /// The client refused to build the request (for example an invalid base URL).
         public static let invalidConfiguration = Code("invalid-configuration")
+        /// A file to upload could not be read, or the upload's temporary body file could not be written.
+        public static let localFile = Code("local-file")
         /// A webhook lacked `webhook-id`, `webhook-timestamp` or `webhook-signature`.
         public static let webhookMissingHeader = Code("webhook-missing-header")
         /// A webhook's timestamp is not a number, or lies outside the tolerance (stale or in the future).

@@ -182,7 +182,7 @@ public struct ModelTrainingService: Sendable {
         do {
             try await ensureModelExists(modelID, for: user)
             let file = try await context.client.uploadFile(
-                try Data(contentsOf: archive.fileURL), filename: "selfies-\(user.id).zip",
+                contentsOf: archive.fileURL, filename: "selfies-\(user.id).zip",
                 contentType: "application/zip", metadata: .object(["purpose": .string("selfie-training")]),
                 for: user.id)
             guard let inputImagesURL = file.url else {

@@ -10,8 +10,10 @@ public struct RecordedExchange: Sendable, Hashable {
     public let path: String
     /// The request's header fields; `Authorization` and other credentials read `<redacted>`.
     public let headers: [String: String]
-    /// The exact request body, if any.
+    /// The exact request body, if any (for a body sent from a file, the file's contents).
     public let body: Data?
+    /// Whether the body was handed over as a file (`send(_:bodyFile:)`) rather than in memory.
+    public let bodyFromFile: Bool
     /// The response status, or `nil` when the transport failed.
     public let status: Int?
 }
@@ -19,7 +21,8 @@ public struct RecordedExchange: Sendable, Hashable {
 /// Wraps any `HTTPTransport` and records every exchange, for assertions, audits and demos.
 ///
 /// Header values of `Authorization`, `x-api-key` and `Cookie` are redacted in the record; the request
-/// itself goes out unchanged.
+/// itself goes out unchanged. A body sent from a file is forwarded as that file (so the wrapped
+/// transport can still stream it) and recorded as the file's bytes.
 public actor RecordingTransport: HTTPTransport {
     private let base: any HTTPTransport
     private var exchanges: [RecordedExchange] = []
@@ -32,17 +35,33 @@ public actor RecordingTransport: HTTPTransport {
     private static let secretHeaders: Set<String> = ["authorization", "x-api-key", "cookie", "proxy-authorization"]
 
     public nonisolated func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
+        try await forward(request, recording: body, fromFile: false) { try await base.send(request, body: body) }
+    }
+
+    public nonisolated func send(_ request: HTTPRequest, bodyFile: URL) async throws -> (HTTPResponse, Data) {
+        // Read before sending: the caller keeps the file unchanged only until the call returns.
+        let body = try? Data(contentsOf: bodyFile)
+        return try await forward(request, recording: body, fromFile: true) {
+            try await base.send(request, bodyFile: bodyFile)
+        }
+    }
+
+    /// Runs `call` and records the exchange, failed or not.
+    private nonisolated func forward(
+        _ request: HTTPRequest, recording body: Data?, fromFile: Bool,
+        _ call: () async throws -> (HTTPResponse, Data)
+    ) async throws -> (HTTPResponse, Data) {
         do {
-            let (response, data) = try await base.send(request, body: body)
-            await record(request, body: body, status: response.status.code)
+            let (response, data) = try await call()
+            await record(request, body: body, fromFile: fromFile, status: response.status.code)
             return (response, data)
         } catch {
-            await record(request, body: body, status: nil)
+            await record(request, body: body, fromFile: fromFile, status: nil)
             throw error
         }
     }
 
-    private func record(_ request: HTTPRequest, body: Data?, status: Int?) {
+    private func record(_ request: HTTPRequest, body: Data?, fromFile: Bool, status: Int?) {
         var headers: [String: String] = [:]
         for field in request.headerFields {
             let name = field.name.canonicalName
@@ -50,8 +69,8 @@ public actor RecordingTransport: HTTPTransport {
         }
         exchanges.append(
             RecordedExchange(
-                method: request.method.rawValue, path: request.path ?? "/", headers: headers, body: body, status: status
-            ))
+                method: request.method.rawValue, path: request.path ?? "/", headers: headers, body: body,
+                bodyFromFile: fromFile, status: status))
     }
 
     /// Every exchange so far, oldest first.
