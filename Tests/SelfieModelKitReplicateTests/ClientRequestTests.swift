@@ -170,4 +170,58 @@ struct ClientRequestTests {
         #expect(requests[1].request.authority == "replicate.delivery")
         #expect(requests[1].path == "/xezq/a/out-0.png?x=1")
     }
+
+    @Test("a download follows redirects itself; the token never follows one to another host")
+    func downloadRedirects() async throws {
+        let (client, transport, _) = try Fixtures.client(
+            [
+                .response(status: 302, headers: ["Location": "https://cdn.example.net/out-0.png"]),
+                .response(status: 307, headers: ["Location": "/final/out-0.png"]),
+                .response(status: 200, body: "PNG"),
+            ],
+            baseURL: "http://127.0.0.1:8181/v1")
+        let data = try await client.download(URL(string: "http://127.0.0.1:8181/v1/files/out-0.png")!)
+        #expect(data == Data("PNG".utf8))
+        let requests = await transport.requests
+        #expect(
+            requests.map { "\($0.request.authority ?? "")\($0.path)" } == [
+                "127.0.0.1:8181/v1/files/out-0.png", "cdn.example.net/out-0.png", "cdn.example.net/final/out-0.png",
+            ])
+        #expect(requests[0].header("Authorization") != nil)
+        #expect(requests[1].header("Authorization") == nil)
+        #expect(requests[2].header("Authorization") == nil)
+    }
+
+    @Test("a download refuses an https-to-http redirect and a redirect loop")
+    func downloadRedirectRefusals() async throws {
+        let (client, transport, _) = try Fixtures.client(
+            [.response(status: 301, headers: ["Location": "http://plain.example.net/out.png"])],
+            baseURL: "http://127.0.0.1:8181/v1")
+        let downgrade = await #expect(throws: ReplicateError.self) {
+            _ = try await client.download(URL(string: "https://replicate.delivery/a/out.png")!)
+        }
+        #expect(downgrade?.code == .unexpectedStatus)
+        #expect(await transport.requests.count == 1)
+
+        let loop = Array(
+            repeating: ScriptedReply.response(status: 302, headers: ["Location": "/again"]),
+            count: ReplicateClient.maximumDownloadRedirects + 1)
+        let (looping, loopTransport, _) = try Fixtures.client(loop, baseURL: "http://127.0.0.1:8181/v1")
+        let tooMany = await #expect(throws: ReplicateError.self) {
+            _ = try await looping.download(URL(string: "https://replicate.delivery/a/out.png")!)
+        }
+        #expect(tooMany?.detail?.contains("more than") == true)
+        #expect(await loopTransport.requests.count == ReplicateClient.maximumDownloadRedirects + 1)
+    }
+
+    @Test("an API call answered with a redirect is an error, not followed")
+    func apiRedirectIsAnError() async throws {
+        let (client, transport, _) = try Fixtures.client(
+            [.response(status: 307, headers: ["Location": "https://elsewhere.example.net/v1/predictions"])],
+            baseURL: "http://127.0.0.1:8181/v1")
+        await #expect(throws: ReplicateError.self) {
+            _ = try await client.prediction(try PredictionID("gm3qorzdhgbfurvjtvhg6dckhu"))
+        }
+        #expect(await transport.requests.count == 1)
+    }
 }

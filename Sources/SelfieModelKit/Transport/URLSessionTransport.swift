@@ -18,7 +18,7 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
         configuration.httpCookieAcceptPolicy = .never
         configuration.httpShouldSetCookies = false
         configuration.urlCache = nil
-        self.session = URLSession(configuration: configuration)
+        self.session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
     }
 
     deinit { session.finishTasksAndInvalidate() }
@@ -95,5 +95,17 @@ public final class URLSessionTransport: HTTPTransport, Sendable {
         default:
             false
         }
+    }
+}
+
+/// Refuses every redirect, so the 3xx response itself reaches the caller (the ``HTTPTransport`` contract):
+/// the transport never sends a `POST` body a second time, and never carries the `Authorization` header to
+/// a URL the Replicate client did not choose.
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

@@ -71,12 +71,40 @@ extension ReplicateClient {
     /// the budget: Replicate's delivery URLs are capabilities that need no token, and the token must not
     /// leak to a third party. Retries follow the `GET` rules. Output URLs expire an hour after the
     /// prediction ends (404 or 410 then).
+    ///
+    /// Redirects (301, 302, 303, 307, 308) are followed here, at most ``maximumDownloadRedirects`` of them,
+    /// never from `https` to `http`; every hop decides afresh whether it is the API's origin, so the token
+    /// never follows a redirect to another host. (Transports never follow redirects themselves.)
     public func download(_ url: URL, for user: UserID? = nil) async throws -> Data {
-        guard let target = RequestTarget(url: url) else {
-            throw ReplicateError(.invalidConfiguration, detail: "Only absolute http(s) URLs can be downloaded.")
+        var current = url
+        for _ in 0...Self.maximumDownloadRedirects {
+            guard let target = RequestTarget(url: current) else {
+                throw ReplicateError(.invalidConfiguration, detail: "Only absolute http(s) URLs can be downloaded.")
+            }
+            var download = Endpoint(method: .get, target: target)
+            download.isAPICall = target.isSameOrigin(as: base)
+            download.returnsRedirects = true
+            let (response, body) = try await perform(download, for: user)
+            guard (300..<400).contains(response.status.code) else { return body }
+            guard Self.followedRedirects.contains(response.status.code),
+                let location = response.headerFields[.location],
+                let next = URL(string: location, relativeTo: current)?.absoluteURL,
+                next.scheme == "https" || current.scheme == "http"
+            else {
+                throw ReplicateError(
+                    .unexpectedStatus, httpStatus: response.status.code,
+                    detail: "The download answered a redirect that is not followed (to \(target.authority)).")
+            }
+            current = next
         }
-        var download = Endpoint(method: .get, target: target)
-        download.isAPICall = target.isSameOrigin(as: base)
-        return try await perform(download, for: user).1
+        throw ReplicateError(
+            .unexpectedStatus,
+            detail: "The download was redirected more than \(Self.maximumDownloadRedirects) times.")
     }
+
+    /// The most redirects ``download(_:for:)`` follows.
+    public static let maximumDownloadRedirects = 5
+
+    /// The redirect statuses ``download(_:for:)`` follows (a `GET` stays a `GET` for each).
+    static let followedRedirects: Set<Int> = [301, 302, 303, 307, 308]
 }

@@ -88,6 +88,9 @@ struct Endpoint: Sendable {
     var extraHeaders = HTTPFields()
     /// Whether the call goes to Replicate's API (rate budget and token apply).
     var isAPICall = true
+    /// Whether a 3xx response is returned to the caller (downloads follow redirects themselves) instead of
+    /// thrown.
+    var returnsRedirects = false
 }
 
 extension ReplicateClient {
@@ -165,6 +168,7 @@ extension ReplicateClient {
             ClientMetrics.call(endpoint, status: String(status))
             logger.debug("replicate response", metadata: ["request": "\(label)", "status": "\(status)"])
             if (200..<300).contains(status) { return (response, body) }
+            if endpoint.returnsRedirects, (300..<400).contains(status) { return (response, body) }
 
             let hint = RetryHint.wait(in: response, body: body, now: clock.now())
             if status == 429 {
