@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
-import PostgresTestServer
+import SelfieModelKitPostgresTesting
 import SelfieModelKit
 import SelfieModelKitPostgres
 

@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import PostgresTestServer
+import SelfieModelKitPostgresTesting
 import SelfieModelKit
 import SelfieModelKitPostgres
 import Testing
