@@ -102,7 +102,8 @@ public struct PostgresConnectionURL: Sendable, Hashable, CustomStringConvertible
         if socketFolder == nil, host.isEmpty {
             throw Self.invalid(
                 "database-url.host",
-                "The database URL must name a host (postgres://app@db.internal/db) or a socket folder (?host=/run/postgresql).")
+                "The database URL must name a host (postgres://app@db.internal/db) or a socket folder (?host=/run/postgresql)."
+            )
         }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !path.contains("/") else {
@@ -126,7 +127,9 @@ public struct PostgresConnectionURL: Sendable, Hashable, CustomStringConvertible
 
     /// The URL with its password replaced by `redacted`.
     public var description: String { redactedForm }
+    /// The redacted URL, named.
     public var debugDescription: String { "PostgresConnectionURL(\(redactedForm))" }
+    /// Only the redacted URL, so `dump` never shows the password.
     public var customMirror: Mirror { Mirror(self, children: ["redacted": redactedForm]) }
 }
 
@@ -167,7 +170,8 @@ extension PostgresConnectionURL {
         guard let folder = candidate else { return nil }
         guard folder.hasPrefix("/") else {
             throw invalid(
-                "database-url.host", "The database URL's `host` parameter must be a socket folder, such as /run/postgresql.")
+                "database-url.host",
+                "The database URL's `host` parameter must be a socket folder, such as /run/postgresql.")
         }
         return folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
     }
@@ -210,7 +214,8 @@ extension PostgresConnectionURL {
     private static func connectTimeout(_ value: String?) throws -> Duration? {
         guard let value else { return nil }
         guard let seconds = Int(value), seconds > 0 else {
-            throw invalid("database-url.connect-timeout", "The database URL's connect_timeout must be whole seconds, above 0.")
+            throw invalid(
+                "database-url.connect-timeout", "The database URL's connect_timeout must be whole seconds, above 0.")
         }
         return .seconds(seconds)
     }

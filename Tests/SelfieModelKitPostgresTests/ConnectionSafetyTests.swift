@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
-import SelfieModelKitPostgresTesting
 import SelfieModelKit
 import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
 import Testing
 
 @Suite("PostgreSQL connection safety")

@@ -69,7 +69,8 @@ struct PostgresConnectionURLTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("ca-\(UUID().uuidString).pem")
         try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let url = try PostgresConnectionURL("postgres://app@db.internal/selfie?sslmode=verify-full&sslrootcert=\(file.path)")
+        let url = try PostgresConnectionURL(
+            "postgres://app@db.internal/selfie?sslmode=verify-full&sslrootcert=\(file.path)")
         #expect(try url.tlsConfiguration()?.trustRoots == .file(file.path))
 
         let missing = try PostgresConnectionURL("postgres://app@db.internal/selfie?sslrootcert=/nonexistent/ca.pem")

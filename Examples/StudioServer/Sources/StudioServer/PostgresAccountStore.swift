@@ -45,24 +45,26 @@ public struct PostgresAccountStore: AccountStore {
     @discardableResult
     public func migrate() async throws -> [Int] {
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('studio_server.migrations'))")
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('studio_server.migrations'))", logger: logger)
             try await connection.query(
                 """
                 CREATE TABLE IF NOT EXISTS studio_migrations (
                     version integer PRIMARY KEY,
                     applied_at timestamptz NOT NULL DEFAULT now()
                 )
-                """)
+                """, logger: logger)
             var applied: Set<Int> = []
-            for try await version in try await connection.query("SELECT version FROM studio_migrations")
+            for try await version in try await connection.query("SELECT version FROM studio_migrations", logger: logger)
                 .decode(Int.self)
             {
                 applied.insert(version)
             }
             var appliedNow: [Int] = []
             for migration in Self.migrations where !applied.contains(migration.version) {
-                try await connection.query(PostgresQuery(unsafeSQL: migration.sql))
-                try await connection.query("INSERT INTO studio_migrations (version) VALUES (\(migration.version))")
+                try await connection.query(PostgresQuery(unsafeSQL: migration.sql), logger: logger)
+                try await connection.query(
+                    "INSERT INTO studio_migrations (version) VALUES (\(migration.version))", logger: logger)
                 appliedNow.append(migration.version)
             }
             return appliedNow

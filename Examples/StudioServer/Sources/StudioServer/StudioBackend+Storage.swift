@@ -15,7 +15,7 @@ extension StudioBackend.Storage {
             return .dataFolder(dataFolder)
         }
         let url = try PostgresConnectionURL(databaseURL)
-        if !url.verifiesServer() {
+        if case .tcp = url.endpoint, !url.verifiesServer() {
             logger.warning("DATABASE_URL says sslmode=disable: the connection to PostgreSQL is not encrypted")
         }
         return .postgres(try url.clientConfiguration(), dataFolder: dataFolder)

@@ -42,13 +42,14 @@ struct PostgresStorageTests {
     @Test("DATABASE_URL chooses PostgreSQL, and the server starts on it")
     func databaseURLChoosesPostgres() async throws {
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: "studio_url")
+        let host = database.superuserConfiguration.host ?? "127.0.0.1"
         let port = try await withClient(database.superuserConfiguration) { client in
             try await client.query("SHOW port").collect().first?.decode(String.self) ?? "5432"
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("studio-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url =
-            "postgres://\(database.ownerRole):\(database.ownerPassword)@127.0.0.1:\(port)/\(database.name)"
+            "postgres://\(database.ownerRole):\(database.ownerPassword)@\(host):\(port)/\(database.name)"
             + "?sslmode=disable"
         let storage = try StudioBackend.Storage.fromEnvironment(
             ["DATABASE_URL": url], dataFolder: folder, logger: TestServer.quiet)

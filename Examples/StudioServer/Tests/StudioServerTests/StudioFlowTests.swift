@@ -147,7 +147,8 @@ struct StudioFlowTests {
                 #expect(try await client.send(.post, "/training/cancel", as: grace).status == .notFound)
                 let looks = try await client.send(.get, "/photoshoot/looks", as: grace).json(LooksJSON.self)
                 let look = try #require(looks.looks.first)
-                let generate = try await client.send(.post, "/photoshoot/generate", as: grace, json: ["lookID": look.id])
+                let generate = try await client.send(
+                    .post, "/photoshoot/generate", as: grace, json: ["lookID": look.id])
                 #expect(generate.status == .conflict)
                 #expect(try generate.json(ErrorBody.self).error.code == "model-not-trained")
                 let maya = try await client.send(
@@ -178,7 +179,8 @@ struct StudioFlowTests {
                 ]
                 for (method, uri) in routes {
                     for user in [nil, forged] {
-                        let response = try await client.send(method, uri, as: user, json: ["message": "hi", "lookID": "x"])
+                        let response = try await client.send(
+                            method, uri, as: user, json: ["message": "hi", "lookID": "x"])
                         #expect(response.status == .unauthorized, "\(method) \(uri)")
                         #expect(try response.json(ErrorBody.self).error.code == "not-authenticated")
                     }
