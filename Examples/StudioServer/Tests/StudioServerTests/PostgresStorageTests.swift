@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SelfieModelKit
+import SelfieModelKitTesting
 import SelfieModelKitPostgresTesting
 import Testing
 
@@ -15,9 +16,9 @@ struct PostgresStorageTests {
         try await TestServer.with(.postgres) { server in
             let database = try #require(server.database)
             let accounts = try #require(server.backend.accounts as? PostgresAccountStore)
-            let ada = Account(userID: try UserID("ada-1"), email: "ada@example.com", passwordHash: "$2b$04$hash")
+            let ada = Account(userID: try UserID("ada1"), email: "ada@example.com", passwordHash: "$2b$04$hash")
             #expect(try await accounts.create(ada))
-            let taken = Account(userID: try UserID("other-2"), email: "ada@example.com", passwordHash: "$2b$04$x")
+            let taken = Account(userID: try UserID("other2"), email: "ada@example.com", passwordHash: "$2b$04$x")
             #expect(try await !accounts.create(taken), "a taken email is refused")
             #expect(try await accounts.account(email: "ada@example.com") == ada)
             #expect(try await accounts.account(userID: ada.userID) == ada)
@@ -64,7 +65,7 @@ struct PostgresStorageTests {
         let backend = try await StudioBackend.make(
             environment: ["DATABASE_URL": url], storage: storage, simulatorClock: .virtual(), bcryptCost: 4,
             logger: TestServer.quiet)
-        let account = Account(userID: try UserID("grace-1"), email: "grace@example.com", passwordHash: "$2b$04$h")
+        let account = Account(userID: try UserID("grace1"), email: "grace@example.com", passwordHash: "$2b$04$h")
         #expect(try await backend.accounts.create(account))
         await backend.close()
 
