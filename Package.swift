@@ -166,6 +166,7 @@ let package = Package(
                 "SelfieModelKit", "SelfieModelKitPostgres", "SelfieModelKitTesting", "SelfieModelKitPostgresTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

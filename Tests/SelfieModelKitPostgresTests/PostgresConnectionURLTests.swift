@@ -1,8 +1,10 @@
 import Foundation
+import Logging
 import NIOSSL
 import PostgresNIO
 import SelfieModelKit
 import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
 import Testing
 
 /// A password as a URL carries it (percent-encoded) and as the server gets it.
@@ -131,5 +133,37 @@ struct PostgresConnectionURLTests {
             #expect(!shown.contains("s3cr"))
             #expect(shown.contains("redacted"))
         }
+    }
+}
+
+/// The parsed URL against a real server: the throwaway one, which offers no TLS.
+@Suite("PostgreSQL connection URLs on a server")
+struct PostgresConnectionURLServerTests {
+    @Test("without sslmode a server offering no TLS is refused, not used in plaintext; sslmode=disable connects")
+    func noSilentPlaintext() async throws {
+        let database = try await PostgresTestServer.shared().makeDatabase(prefix: "url_tls")
+        let port = try await withClient(database.superuserConfiguration) { client in
+            try await client.query("SHOW port").collect().first?.decode(String.self) ?? "5432"
+        }
+        let url = "postgres://\(database.ownerRole):\(database.ownerPassword)@127.0.0.1:\(port)/\(database.name)"
+
+        // One connection with the TLS settings the URL gives (a pool would keep retrying in the background).
+        let tls = try #require(try PostgresConnectionURL(url).tlsConfiguration())
+        let verified = PostgresConnection.Configuration(
+            host: "127.0.0.1", port: Int(port) ?? 5432, username: database.ownerRole,
+            password: database.ownerPassword, database: database.name,
+            tls: .require(try NIOSSLContext(configuration: tls)))
+        let refusal = await #expect(throws: PSQLError.self) {
+            let connection = try await PostgresConnection.connect(
+                configuration: verified, id: 1, logger: Logger(label: "url-tls-test"))
+            try await connection.close()
+        }
+        #expect(refusal?.code == .sslUnsupported)
+
+        let plain = try PostgresConnectionURL(url + "?sslmode=disable").clientConfiguration()
+        let role = try await withClient(plain) { client in
+            try await client.query("SELECT current_user::text").collect().first?.decode(String.self)
+        }
+        #expect(role == database.ownerRole)
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 import SelfieModelKit
-import SelfieModelKitTesting
 import SelfieModelKitPostgresTesting
+import SelfieModelKitTesting
 import Testing
 
 @testable import StudioServer
