@@ -102,8 +102,8 @@ public struct PostgresConnectionURL: Sendable, Hashable, CustomStringConvertible
         if socketFolder == nil, host.isEmpty {
             throw Self.invalid(
                 "database-url.host",
-                "The database URL must name a host (postgres://app@db.internal/db) or a socket folder (?host=/run/postgresql)."
-            )
+                "The database URL must name a host (postgres://app@db.internal/db) "
+                    + "or a socket folder (?host=/run/postgresql).")
         }
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         guard !path.contains("/") else {

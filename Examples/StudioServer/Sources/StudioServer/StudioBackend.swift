@@ -12,9 +12,9 @@ import SelfieModelKitTesting
 /// The library, wired once per process: the three services, the webhook entry point and the reconciler,
 /// over the store and the Replicate transport that the configuration chooses.
 ///
-/// Defaults are embedded: SQLite in the data folder and the in-process Replicate simulator. ``Storage/postgres(_:dataFolder:)``
-/// keeps records and accounts in PostgreSQL instead; setting `REPLICATE_API_TOKEN` switches to Replicate itself
-/// (or to `REPLICATE_API_BASE_URL`, such as a `selfie-sim`).
+/// Defaults are embedded: SQLite in the data folder and the in-process Replicate simulator.
+/// ``Storage/postgres(_:dataFolder:)`` keeps records and accounts in PostgreSQL instead; setting
+/// `REPLICATE_API_TOKEN` switches to Replicate itself (or to `REPLICATE_API_BASE_URL`, such as a `selfie-sim`).
 public struct StudioBackend: Sendable {
     /// The validated configuration (read once).
     public let configuration: Configuration

@@ -115,7 +115,8 @@ struct StudioFlowTests {
                 let grace = try await client.signUp("grace@example.com")
                 let missing = UUID().uuidString.lowercased()
 
-                // Each attempt on the first user's id answers exactly like the same attempt on an id that never existed.
+                // Each attempt on the first user's id answers exactly like the same attempt on an id that never
+                // existed.
                 let attempts: [(HTTPRequest.Method, String, String)] = [
                     (.get, "/photos/\(first.photoID)", "/photos/\(missing)"),
                     (.delete, "/photos/\(first.photoID)", "/photos/\(missing)"),
