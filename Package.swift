@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SelfieModelKitServices", targets: ["SelfieModelKitServices"]),
         .library(name: "SelfieModelKitSQLite", targets: ["SelfieModelKitSQLite"]),
         .library(name: "SelfieModelKitPostgres", targets: ["SelfieModelKitPostgres"]),
+        .library(name: "SelfieModelKitPostgresTesting", targets: ["SelfieModelKitPostgresTesting"]),
         .library(name: "SelfieModelKitTesting", targets: ["SelfieModelKitTesting"]),
         .library(name: "SelfieModelKitReplicate", targets: ["SelfieModelKitReplicate"]),
         .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -132,18 +134,19 @@ let package = Package(
                 "SelfieModelKit",
                 "SelfieModelKitReplicate",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // A throwaway PostgreSQL server from the machine's binaries, for the PostgreSQL tests, the
-        // benchmark and the demo test; not a product.
+        // A throwaway PostgreSQL server from the machine's binaries (or DATABASE_URL's), for tests against a
+        // real PostgreSQL: the root's, the benchmark's, the example packages' and library users'.
         .target(
-            name: "PostgresTestServer",
+            name: "SelfieModelKitPostgresTesting",
             dependencies: [
+                "SelfieModelKitPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/PostgresTestServer"
+            ]
         ),
         .executableTarget(
             name: "StoreBenchmark",
@@ -152,7 +155,7 @@ let package = Package(
                 "SelfieModelKitPostgres",
                 "SelfieModelKitReplicate",
                 "SelfieModelKitTesting",
-                "PostgresTestServer",
+                "SelfieModelKitPostgresTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -163,7 +166,10 @@ let package = Package(
             name: "SelfieModelKitPostgresTests",
             dependencies: [
                 "SelfieModelKit", "SelfieModelKitPostgres", "SelfieModelKitReplicate", "SelfieModelKitTesting",
-                "PostgresTestServer", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SelfieModelKitPostgresTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -265,7 +271,7 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 "SelfieModelKit",
                 "SelfieModelKitPostgres",
-                "PostgresTestServer",
+                "SelfieModelKitPostgresTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SelfieModelKitServices",
                 "SelfieModelKitTesting",
@@ -285,7 +291,7 @@ let package = Package(
             name: "SelfieStudioDemoTests",
             dependencies: [
                 "selfie-studio", "selfie-sim", "SelfieModelKitValidation", "SelfieModelKitTesting",
-                "PostgresTestServer", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SelfieModelKitPostgresTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

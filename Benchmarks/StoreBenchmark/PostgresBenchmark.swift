@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import PostgresNIO
-import PostgresTestServer
 import SelfieModelKit
 import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
 
 /// The PostgreSQL half of the benchmark: the store's transitions against plain single-row UPDATEs on the
 /// same server, tables and rows, at the same concurrency (`tasks` tasks, `tasks` connections each side).

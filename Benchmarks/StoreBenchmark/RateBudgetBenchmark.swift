@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
-import PostgresTestServer
 import SelfieModelKit
 import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
 import SelfieModelKitReplicate
 
 /// Rate budget permits per second: `PostgresRateBudgetStore` against `InMemoryRateBudgetStore`, measured in

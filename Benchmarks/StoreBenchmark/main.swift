@@ -10,8 +10,8 @@
 
 import Foundation
 import GRDB
-import PostgresTestServer
 import SelfieModelKit
+import SelfieModelKitPostgresTesting
 import SelfieModelKitSQLite
 import SelfieModelKitTesting
 

@@ -22,22 +22,15 @@ extension StudioRuntime {
 }
 
 extension StudioRuntime {
-    /// The PostgreSQL store for `DATABASE_URL`: runs the client, applies migrations, then serves. The role in
+    /// The PostgreSQL store for `DATABASE_URL`: runs the client, applies migrations, then serves. The URL is
+    /// parsed by `PostgresConnectionURL` (TLS verified unless it says `sslmode=disable`; ADR 0405). The role in
     /// the URL must not be a superuser or BYPASSRLS (the store refuses it and says how to make a proper role).
     static func makePostgresStore(
         _ url: DatabaseURL, logger: Logger
     ) async throws
         -> (any SelfieModelStore, String, @Sendable () async -> Void)
     {
-        guard let components = URLComponents(string: url.revealForConnection()), let user = components.user else {
-            throw SelfieModelKitError(
-                .configuration, rule: "selfie-studio.database-url",
-                userMessage: "DATABASE_URL must look like postgres://user:password@host:port/database.")
-        }
-        let database = components.path.count > 1 ? String(components.path.dropFirst()) : user
-        let configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port ?? 5432, username: user, password: components.password,
-            database: database, tls: .disable)
+        let configuration = try PostgresConnectionURL(url.revealForConnection()).clientConfiguration()
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let running = Task { await client.run() }
         let store = PostgresSelfieModelStore(client: client, configuration: PostgresStoreConfiguration(logger: logger))

@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -28,7 +29,9 @@ let package = Package(
                 .product(name: "SelfieModelKitReplicate", package: "SelfieModelKit"),
                 .product(name: "SelfieModelKitServices", package: "SelfieModelKit"),
                 .product(name: "SelfieModelKitSQLite", package: "SelfieModelKit"),
+                .product(name: "SelfieModelKitPostgres", package: "SelfieModelKit"),
                 .product(name: "SelfieModelKitTesting", package: "SelfieModelKit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -52,7 +55,12 @@ let package = Package(
             name: "StudioServerTests",
             dependencies: [
                 "StudioServer",
+                .product(name: "SelfieModelKit", package: "SelfieModelKit"),
+                .product(name: "SelfieModelKitServices", package: "SelfieModelKit"),
                 .product(name: "SelfieModelKitTesting", package: "SelfieModelKit"),
+                .product(name: "SelfieModelKitPostgres", package: "SelfieModelKit"),
+                .product(name: "SelfieModelKitPostgresTesting", package: "SelfieModelKit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
-import PostgresTestServer
 import SelfieModelKit
 import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
 import Testing
 
 /// A host with its own users table: the store references it instead of creating `users`.

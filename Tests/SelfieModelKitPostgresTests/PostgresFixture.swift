@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
-import PostgresTestServer
 import SelfieModelKit
 import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
 
 /// A migrated database of its own on the shared test server, with the store connected as the database's
 /// owner (a non-superuser, non-BYPASSRLS role).

@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
-import PostgresTestServer
 import SelfieModelKit
 import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
 import Testing
 
 /// Isolation in the database itself: raw SQL over the store's own connection (the table owner, a

@@ -1,8 +1,8 @@
 import Foundation
 import PostgresNIO
-import PostgresTestServer
 import SelfieModelKit
 import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
 import SelfieModelKitTesting
 
 /// Makes a fresh, empty store for one test. Every integration test takes a factory as its argument, so
@@ -31,7 +31,7 @@ struct StoreFactory: Sendable, CustomStringConvertible {
 
     /// The PostgreSQL store on a database of its own, migrated, connected as the database's non-superuser
     /// owner with row-level security on: on `DATABASE_URL`'s server when set, otherwise on a throwaway server
-    /// started from the machine's binaries (see `Tests/PostgresTestServer`).
+    /// started from the machine's binaries (`SelfieModelKitPostgresTesting`).
     static let postgres = StoreFactory(name: "PostgreSQL") { now in
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: "services")
         var configuration = database.ownerConfiguration

@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Logging
+import PostgresNIO
 import SelfieModelKit
+import SelfieModelKitPostgres
 import SelfieModelKitReplicate
 import SelfieModelKitSQLite
 import SelfieModelKitServices
@@ -10,7 +12,8 @@ import SelfieModelKitTesting
 /// The library, wired once per process: the three services, the webhook entry point and the reconciler,
 /// over the store and the Replicate transport that the configuration chooses.
 ///
-/// Defaults are embedded: SQLite in the data folder and the in-process Replicate simulator. Setting
+/// Defaults are embedded: SQLite in the data folder and the in-process Replicate simulator.
+/// ``Storage/postgres(_:dataFolder:)`` keeps records and accounts in PostgreSQL instead; setting
 /// `REPLICATE_API_TOKEN` switches to Replicate itself (or to `REPLICATE_API_BASE_URL`, such as a `selfie-sim`).
 public struct StudioBackend: Sendable {
     /// The validated configuration (read once).
@@ -31,6 +34,11 @@ public struct StudioBackend: Sendable {
     public enum Storage: Sendable {
         /// SQLite files (model records and accounts) and image files under this folder.
         case dataFolder(URL)
+        /// PostgreSQL, as a real SSELFIE backend runs: the library's records in ``PostgresSelfieModelStore``
+        /// and the host's accounts in its own `studio_accounts` table (``PostgresAccountStore``), both migrated
+        /// at start; image files under `dataFolder/images`. The role must be a non-superuser, non-BYPASSRLS
+        /// owner (the store refuses others and prints the SQL to create one).
+        case postgres(PostgresClient.Configuration, dataFolder: URL)
         /// Everything in memory, for tests.
         case inMemory
     }
@@ -60,11 +68,6 @@ public struct StudioBackend: Sendable {
             effective["PUBLIC_URL"] = effective["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
         }
         let configuration = try Configuration(environment: effective)
-        if configuration.databaseURL != nil {
-            throw SelfieModelKitError(
-                .configuration, rule: "studio-server.database",
-                userMessage: "StudioServer keeps its records in SQLite (STUDIO_DATA); unset DATABASE_URL to run it.")
-        }
 
         var simulator: ReplicateSimulator?
         let transport: any HTTPTransport
@@ -104,6 +107,12 @@ public struct StudioBackend: Sendable {
                 try? sqlite.close()
                 try? accountDatabase.close()
             }
+        case .postgres(let clientConfiguration, let folder):
+            images = try FileSystemImageStore(root: folder.appendingPathComponent("images"))
+            let postgres = try await PostgresStorage.open(clientConfiguration, now: now, logger: logger)
+            store = postgres.store
+            accounts = postgres.accounts
+            close = postgres.close
         case .inMemory:
             store = InMemorySelfieModelStore(now: now)
             accounts = InMemoryAccountStore()
@@ -111,9 +120,15 @@ public struct StudioBackend: Sendable {
             close = {}
         }
 
-        let services = try await StudioServices.make(
-            configuration: configuration, store: store, images: images, replicateTransport: transport,
-            reconciler: StudioServices.ReconcilerSettings(interval: reconcileInterval), logger: logger, now: now)
+        let services: StudioServices
+        do {
+            services = try await StudioServices.make(
+                configuration: configuration, store: store, images: images, replicateTransport: transport,
+                reconciler: StudioServices.ReconcilerSettings(interval: reconcileInterval), logger: logger, now: now)
+        } catch {
+            await close()
+            throw error
+        }
         if let simulator, let webhooks = services.webhooks {
             await simulator.setWebhookReceiver { delivery in
                 await webhooks.handle(headers: delivery.headerFields, rawBody: delivery.body).httpStatus

@@ -5,7 +5,10 @@ import StudioServer
 
 // studio-server: the SSELFIE backend example. Environment:
 //   STUDIO_HOST / STUDIO_PORT   where to listen (127.0.0.1:8080)
-//   STUDIO_DATA                 the data folder (./.studio-server): SQLite databases and images
+//   STUDIO_DATA                 the data folder (./.studio-server): images, and the SQLite databases when
+//                               DATABASE_URL is unset
+//   DATABASE_URL                set: records and accounts in PostgreSQL, postgres://role:password@host/db
+//                               (TLS verified unless ?sslmode=disable; the role must not be a superuser)
 //   REPLICATE_API_TOKEN         unset: the in-process Replicate simulator; set: Replicate itself
 //   PUBLIC_URL                  with Replicate: where its webhooks reach {PUBLIC_URL}/webhooks/replicate;
 //                               unset, the reconciler's polling alone completes jobs
@@ -18,12 +21,13 @@ let port = Int(environment["STUDIO_PORT"] ?? "") ?? 8080
 let data = URL(fileURLWithPath: environment["STUDIO_DATA"] ?? ".studio-server", isDirectory: true)
 
 do {
-    let backend = try await StudioBackend.make(environment: environment, storage: .dataFolder(data), logger: logger)
+    let storage = try StudioBackend.Storage.fromEnvironment(environment, dataFolder: data, logger: logger)
+    let backend = try await StudioBackend.make(environment: environment, storage: storage, logger: logger)
     logger.info(
         "studio-server starting",
         metadata: [
             "replicate": "\(backend.simulator == nil ? "Replicate" : "in-process simulator (renders, not AI output)")",
-            "data": "\(data.path)",
+            "storage": "\(storage.summary)",
         ])
     let app = StudioApplication.make(
         backend: backend, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),

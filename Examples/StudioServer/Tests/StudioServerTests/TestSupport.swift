@@ -4,24 +4,72 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import SelfieModelKitPostgresTesting
 import SelfieModelKitTesting
 import Testing
 
 @testable import StudioServer
 
-/// One server for one test: the in-memory stores, the simulator on a virtual clock (time moves only when the
+/// Where a test server keeps its records and accounts.
+enum TestStorage: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// The in-memory stores.
+    case memory
+    /// PostgreSQL: a fresh database, owned by a non-superuser role, on the throwaway server of
+    /// `SelfieModelKitPostgresTesting` (images in a temporary folder).
+    case postgres
+
+    var testDescription: String { rawValue }
+}
+
+/// One server for one test: the chosen stores, the simulator on a virtual clock (time moves only when the
 /// test says so), and the minimum bcrypt cost.
 struct TestServer: Sendable {
     let backend: StudioBackend
     let application: Application<RouterResponder<StudioRequestContext>>
+    /// The PostgreSQL database, for ``TestStorage/postgres``.
+    let database: TestDatabase?
+    private let folder: URL?
 
-    init() async throws {
+    static let quiet = Logger(label: "studio-server-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Runs `body` with a new server, then closes it (stopping its PostgreSQL client) and removes its files.
+    static func with(
+        _ storage: TestStorage = .memory, _ body: (TestServer) async throws -> Void
+    ) async throws {
+        let server = try await TestServer(storage: storage)
+        do {
+            try await body(server)
+        } catch {
+            await server.close()
+            throw error
+        }
+        await server.close()
+    }
+
+    private init(storage: TestStorage) async throws {
+        let backendStorage: StudioBackend.Storage
+        switch storage {
+        case .memory:
+            backendStorage = .inMemory
+            database = nil
+            folder = nil
+        case .postgres:
+            let database = try await PostgresTestServer.shared().makeDatabase(prefix: "studio")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("studio-\(UUID().uuidString)")
+            backendStorage = .postgres(database.ownerConfiguration, dataFolder: folder)
+            self.database = database
+            self.folder = folder
+        }
         backend = try await StudioBackend.make(
-            environment: [:], storage: .inMemory, simulatorClock: .virtual(), simulatorTimeScale: 1, bcryptCost: 4,
-            reconcileInterval: .seconds(3600),
-            logger: Logger(label: "studio-server-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
+            environment: [:], storage: backendStorage, simulatorClock: .virtual(), simulatorTimeScale: 1,
+            bcryptCost: 4, reconcileInterval: .seconds(3600), logger: Self.quiet)
         application = Application(
             router: StudioApplication.router(backend: backend, sessions: MemoryPersistDriver()))
+    }
+
+    func close() async {
+        await backend.close()
+        if let folder { try? FileManager.default.removeItem(at: folder) }
     }
 
     var simulator: ReplicateSimulator {

@@ -1,21 +1,25 @@
 import Foundation
 import Logging
 import PostgresNIO
+import SelfieModelKitPostgres
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// A PostgreSQL server for the tests and the benchmark.
+/// A real PostgreSQL server for tests: a throwaway one started from the machine's binaries, or the one
+/// `DATABASE_URL` names.
 ///
-/// With `DATABASE_URL` set, the server is that one: its role must be able to create roles and databases
-/// (a superuser, for instance), because each suite gets its own database owned by its own non-superuser
-/// role. Without it, a throwaway server is started from the machine's binaries
-/// (`/usr/lib/postgresql/*/bin`): `initdb` into a temporary folder, `pg_ctl start` on a free port with the
-/// unix socket in that folder, run as the `postgres` OS user when the process runs as root. The server is
-/// stopped when the process exits, and a watchdog stops it if the process dies without exiting.
+/// With `DATABASE_URL` set, the server is that one (parsed by `PostgresConnectionURL`, so a local server
+/// without TLS needs `?sslmode=disable`): its role must be able to create roles and databases (a superuser,
+/// for instance), because each test gets its own database owned by its own non-superuser role. Without it, a
+/// throwaway server is started from the machine's binaries (`/usr/lib/postgresql/*/bin`): `initdb` into a
+/// temporary folder, `pg_ctl start` on a free port with the unix socket in that folder, run as the `postgres`
+/// OS user (through `runuser`) when the process runs as root. The server is stopped when the process exits,
+/// and a watchdog stops it if the process dies without exiting.
 ///
-/// One server serves the whole process: use ``shared()``.
+/// One server serves the whole test process: use ``shared()``, then ``makeDatabase(prefix:systemRole:)`` per
+/// test.
 public actor PostgresTestServer {
     /// How to reach the server as a role allowed to create roles and databases.
     public let superuserConfiguration: PostgresClient.Configuration
@@ -37,8 +41,9 @@ public actor PostgresTestServer {
     /// throwaway one; `durable` keeps fsync and synchronous commit on (for the benchmark).
     public static func start(durable: Bool) async throws -> PostgresTestServer {
         if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty {
-            return PostgresTestServer(
-                superuserConfiguration: try DatabaseURL.configuration(from: url), temporaryFolder: nil)
+            var configuration = try PostgresConnectionURL(url).clientConfiguration()
+            configuration.options.maximumConnections = 4
+            return PostgresTestServer(superuserConfiguration: configuration, temporaryFolder: nil)
         }
         let launched = try ThrowawayPostgres.launch(durable: durable)
         var configuration = PostgresClient.Configuration(
@@ -47,8 +52,8 @@ public actor PostgresTestServer {
         return PostgresTestServer(superuserConfiguration: configuration, temporaryFolder: launched.folder)
     }
 
-    /// Creates a fresh database owned by a fresh non-superuser, non-BYPASSRLS login role and returns how to
-    /// connect as that role.
+    /// Creates a fresh database owned by a fresh non-superuser, non-BYPASSRLS login role (with a random
+    /// password) and returns how to connect as that role.
     ///
     /// The role is `NOINHERIT` and a member of `systemRole` (created when missing), the NOLOGIN role that owns
     /// the store's SECURITY DEFINER functions: members may hand objects to it, but do not get its
@@ -62,12 +67,16 @@ public actor PostgresTestServer {
         let suffix = "\(getpid())_\(databaseCount)_\(UInt32.random(in: 0...UInt32.max))"
         let name = "\(prefix)_\(suffix)"
         let owner = "owner_\(suffix)"
+        let password = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
         try Self.requireSimpleName(name)
         try Self.requireSimpleName(systemRole)
         try await withClient(superuserConfiguration) { client in
             try await client.query(
                 PostgresQuery(
-                    unsafeSQL: "CREATE ROLE \(owner) LOGIN NOSUPERUSER NOBYPASSRLS NOINHERIT NOCREATEDB NOCREATEROLE"
+                    unsafeSQL: """
+                        CREATE ROLE \(owner) LOGIN PASSWORD '\(password)' NOSUPERUSER NOBYPASSRLS NOINHERIT \
+                        NOCREATEDB NOCREATEROLE
+                        """
                 ))
             try await client.query(
                 PostgresQuery(
@@ -92,9 +101,10 @@ public actor PostgresTestServer {
         }
         var ownerConfiguration = superuserConfiguration
         ownerConfiguration.username = owner
+        ownerConfiguration.password = password
         ownerConfiguration.database = name
         return TestDatabase(
-            name: name, ownerRole: owner, ownerConfiguration: ownerConfiguration,
+            name: name, ownerRole: owner, ownerPassword: password, ownerConfiguration: ownerConfiguration,
             superuserConfiguration: superuserHere)
     }
 
@@ -112,6 +122,8 @@ public struct TestDatabase: Sendable {
     public let name: String
     /// The non-superuser role that owns it.
     public let ownerRole: String
+    /// The owner's password (random, for this database only), for building a connection URL.
+    public let ownerPassword: String
     /// Connects to the database as its owner.
     public let ownerConfiguration: PostgresClient.Configuration
     /// Connects to the database as the superuser, for setup and for tests of refusal.
@@ -126,7 +138,8 @@ public struct PostgresTestServerError: Error, CustomStringConvertible, Sendable 
     public init(_ description: String) { self.description = description }
 }
 
-/// Runs `body` with a running ``PostgresClient`` for `configuration`, and shuts the client down after.
+/// Runs `body` with a running `PostgresClient` for `configuration`, and shuts the client down after (for
+/// setup and checks in tests; the client runs only while `body` does).
 @discardableResult
 public func withClient<Result: Sendable>(
     _ configuration: PostgresClient.Configuration,
@@ -149,23 +162,5 @@ private actor PostgresTestServerRegistry {
         let task = Task { try await PostgresTestServer.start(durable: false) }
         starting = task
         return try await task.value
-    }
-}
-
-/// Parses `postgres://user:password@host:port/database` into a client configuration.
-enum DatabaseURL {
-    static func configuration(from string: String) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: string),
-            components.scheme == "postgres" || components.scheme == "postgresql",
-            let user = components.user, let host = components.host
-        else {
-            throw PostgresTestServerError("DATABASE_URL must look like postgres://user:password@host:port/db")
-        }
-        let database = components.path.isEmpty ? nil : String(components.path.dropFirst())
-        var configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: database, tls: .disable)
-        configuration.options.maximumConnections = 4
-        return configuration
     }
 }
