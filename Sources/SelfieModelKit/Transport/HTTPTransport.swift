@@ -21,8 +21,8 @@ import HTTPTypes
 /// }
 /// ```
 /// Rules a transport follows:
-/// - Do not follow redirects for non-GET requests and do not retry: the Replicate client decides what
-///   is safe to retry.
+/// - Do not follow redirects (return the 3xx response) and do not retry: the Replicate client decides what
+///   is safe to retry, and follows download redirects itself without carrying the token to another host.
 /// - Report failures as ``HTTPTransportError``, saying whether the request may have reached the server
 ///   (``HTTPTransportError/requestMayHaveBeenSent``). The client retries a `POST` only when it provably
 ///   did not.

@@ -6,7 +6,7 @@ import HTTPTypes
 #endif
 
 /// An ``HTTPTransport`` on Foundation's `URLSession` (on Linux, FoundationNetworking over libcurl:
-/// install `libcurl4-openssl-dev`).
+/// install `libcurl4-openssl-dev`). It never follows redirects, keeps no cookies and no cache.
 public final class URLSessionTransport: HTTPTransport, Sendable {
     private let session: URLSession
 
