@@ -40,14 +40,14 @@ enum PostgresBenchmark {
             return configuration
         }()
 
-        return try await withClient(ownerConfiguration) { client in
+        return try await withRunningPostgresClient(ownerConfiguration) { client in
             let store = PostgresSelfieModelStore(client: client)
             try await store.migrate()
             let users = try (0..<tasks).map {
                 AuthenticatedUser.verifiedByHost(try UserID("bench\($0)"), via: "benchmark")
             }
             let attempts = try await runningAttempts(in: store)
-            return try await withClient(superuserConfiguration) { admin in
+            return try await withRunningPostgresClient(superuserConfiguration) { admin in
                 var measured: [Figures] = []
                 for round in 0..<rounds {
                     measured.append(

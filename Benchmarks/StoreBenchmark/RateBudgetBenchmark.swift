@@ -38,7 +38,7 @@ enum RateBudgetBenchmark {
             configuration.options.maximumConnections = tasks
             return configuration
         }()
-        return try await withClient(configuration) { client in
+        return try await withRunningPostgresClient(configuration) { client in
             try await PostgresMigrator(client: client).migrate()
             let postgres = PostgresRateBudgetStore(client: client)
             let admin = PostgresClient(configuration: superuserConfiguration)

@@ -70,7 +70,7 @@ public actor PostgresTestServer {
         let password = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
         try Self.requireSimpleName(name)
         try Self.requireSimpleName(systemRole)
-        try await withClient(superuserConfiguration) { client in
+        try await withRunningPostgresClient(superuserConfiguration) { client in
             try await client.query(
                 PostgresQuery(
                     unsafeSQL: """
@@ -96,7 +96,7 @@ public actor PostgresTestServer {
         superuserHere.database = name
         // A NOINHERIT owner does not get the privileges of `pg_database_owner`, which owns `public` since
         // PostgreSQL 15; give it the schema directly.
-        try await withClient(superuserHere) { client in
+        try await withRunningPostgresClient(superuserHere) { client in
             try await client.query(PostgresQuery(unsafeSQL: "ALTER SCHEMA public OWNER TO \(owner)"))
         }
         var ownerConfiguration = superuserConfiguration
@@ -141,7 +141,7 @@ public struct PostgresTestServerError: Error, CustomStringConvertible, Sendable 
 /// Runs `body` with a running `PostgresClient` for `configuration`, and shuts the client down after (for
 /// setup and checks in tests; the client runs only while `body` does).
 @discardableResult
-public func withClient<Result: Sendable>(
+public func withRunningPostgresClient<Result: Sendable>(
     _ configuration: PostgresClient.Configuration,
     _ body: @Sendable (PostgresClient) async throws -> Result
 ) async throws -> Result {

@@ -43,7 +43,7 @@ struct ConnectionSafetyTests {
             _ = try await fixture.asSuperuser { client in
                 try await client.query(PostgresQuery(unsafeSQL: "ALTER ROLE \(owner) NOBYPASSRLS INHERIT"))
             }
-            try await withClient(fixture.database.ownerConfiguration) { client in
+            try await withRunningPostgresClient(fixture.database.ownerConfiguration) { client in
                 let inheriting = PostgresSelfieModelStore(client: client)
                 let error = await #expect(throws: SelfieModelKitError.self) {
                     try await inheriting.userModel(for: Sample.user("a1"))
@@ -81,7 +81,7 @@ struct ConnectionSafetyTests {
             try await fixture.store.migrator.grantRuntimeAccess(to: try SQLIdentifier(runtime))
             var configuration = fixture.database.ownerConfiguration
             configuration.username = runtime
-            try await withClient(configuration) { client in
+            try await withRunningPostgresClient(configuration) { client in
                 let store = PostgresSelfieModelStore(client: client)
                 let user = Sample.user("r1")
                 let attempt = try await store.recordTrainingIntent(Sample.trainingIntent(for: user), for: user)

@@ -22,7 +22,7 @@ struct MigrationTests {
         let upgraded = try await PostgresFixture.with("upgraded", migrate: false) { fixture in
             for version in versions {
                 // A new client per step, as separate deployments would have.
-                let applied = try await withClient(fixture.database.ownerConfiguration) { client in
+                let applied = try await withRunningPostgresClient(fixture.database.ownerConfiguration) { client in
                     let migrator = PostgresMigrator(client: client)
                     let applied = try await migrator.migrate(upTo: version)
                     #expect(try await migrator.migrate(upTo: version) == [])

@@ -11,7 +11,7 @@ struct PersistenceTests {
     func newClientReadsBack() async throws {
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: "persistence")
         let user = Sample.user("p1")
-        let written = try await withClient(database.ownerConfiguration) { client in
+        let written = try await withRunningPostgresClient(database.ownerConfiguration) { client in
             let store = PostgresSelfieModelStore(client: client)
             try await store.migrate()
             let attempt = try await store.recordTrainingIntent(Sample.trainingIntent(for: user), for: user)
@@ -23,7 +23,7 @@ struct PersistenceTests {
                 Sample.generationIntent(), monthlyLimit: 5, for: user)
             return (try await store.userModel(for: user), try await store.trainingAttempts(for: user), generation)
         }
-        try await withClient(database.ownerConfiguration) { client in
+        try await withRunningPostgresClient(database.ownerConfiguration) { client in
             let store = PostgresSelfieModelStore(client: client)
             #expect(try await store.migrate() == [], "the schema is already there")
             let model = try await store.userModel(for: user)

@@ -142,7 +142,7 @@ struct PostgresConnectionURLServerTests {
     @Test("without sslmode a server offering no TLS is refused, not used in plaintext; sslmode=disable connects")
     func noSilentPlaintext() async throws {
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: "url_tls")
-        let port = try await withClient(database.superuserConfiguration) { client in
+        let port = try await withRunningPostgresClient(database.superuserConfiguration) { client in
             try await client.query("SHOW port").collect().first?.decode(String.self) ?? "5432"
         }
         let url = "postgres://\(database.ownerRole):\(database.ownerPassword)@127.0.0.1:\(port)/\(database.name)"
@@ -161,7 +161,7 @@ struct PostgresConnectionURLServerTests {
         #expect(refusal?.code == .sslUnsupported)
 
         let plain = try PostgresConnectionURL(url + "?sslmode=disable").clientConfiguration()
-        let role = try await withClient(plain) { client in
+        let role = try await withRunningPostgresClient(plain) { client in
             try await client.query("SELECT current_user::text").collect().first?.decode(String.self)
         }
         #expect(role == database.ownerRole)

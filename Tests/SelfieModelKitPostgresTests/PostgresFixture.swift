@@ -18,7 +18,7 @@ struct PostgresFixture: Sendable {
         _ body: @Sendable (PostgresFixture) async throws -> Result
     ) async throws -> Result {
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: prefix)
-        return try await withClient(database.ownerConfiguration) { client in
+        return try await withRunningPostgresClient(database.ownerConfiguration) { client in
             let store = PostgresSelfieModelStore(client: client)
             if migrate { try await store.migrate() }
             return try await body(PostgresFixture(database: database, client: client, store: store))
@@ -31,7 +31,7 @@ struct PostgresFixture: Sendable {
     ) async throws
         -> Result
     {
-        try await withClient(database.superuserConfiguration, body)
+        try await withRunningPostgresClient(database.superuserConfiguration, body)
     }
 }
 

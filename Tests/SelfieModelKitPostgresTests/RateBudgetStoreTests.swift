@@ -102,7 +102,7 @@ struct RateBudgetStoreTests {
     @Test("two clients hammering one bucket at the same instant get exactly one burst between them")
     func concurrentClientsNeverOverGrant() async throws {
         try await PostgresFixture.with("budget_race") { fixture in
-            try await withClient(fixture.database.ownerConfiguration) { second in
+            try await withRunningPostgresClient(fixture.database.ownerConfiguration) { second in
                 let stores = [
                     PostgresRateBudgetStore(client: fixture.client, maximumClockSkew: nil),
                     PostgresRateBudgetStore(client: second, maximumClockSkew: nil),
@@ -137,7 +137,7 @@ struct RateBudgetStoreTests {
     func twoBudgetsShareOneLimit() async throws {
         let limit = RateLimit(requestsPerMinute: 60, burst: 5)
         try await PostgresFixture.with("budget_two") { fixture in
-            try await withClient(fixture.database.ownerConfiguration) { second in
+            try await withRunningPostgresClient(fixture.database.ownerConfiguration) { second in
                 let shared = try await Self.runTwoBudgets(
                     limit: limit,
                     stores: [
@@ -183,7 +183,7 @@ struct RateBudgetStoreTests {
             try await fixture.store.migrator.grantRuntimeAccess(to: try SQLIdentifier(runtime))
             var configuration = fixture.database.ownerConfiguration
             configuration.username = runtime
-            try await withClient(configuration) { client in
+            try await withRunningPostgresClient(configuration) { client in
                 for statement in [
                     "UPDATE rate_budget_buckets SET theoretical_arrival_ns = 0",
                     "DELETE FROM rate_budget_buckets", "SELECT * FROM rate_budget_buckets",

@@ -12,7 +12,7 @@ struct DemoBackendTests {
     func postgres() async throws {
         let server = try await PostgresTestServer.shared()
         let database = try await server.makeDatabase(prefix: "demo")
-        let port = try await withClient(database.superuserConfiguration) { client in
+        let port = try await withRunningPostgresClient(database.superuserConfiguration) { client in
             let rows = try await client.query("SHOW port").collect()
             return try rows.first?.decode(String.self) ?? "5432"
         }

@@ -25,7 +25,7 @@ struct PostgresStorageTests {
             #expect(try await accounts.account(userID: taken.userID) == nil)
             #expect(try await accounts.migrate() == [], "the host's migrations ran once")
 
-            try await withClient(database.superuserConfiguration) { client in
+            try await withRunningPostgresClient(database.superuserConfiguration) { client in
                 let reference = try await client.query(
                     "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'user_models_user_id_fkey'"
                 ).collect().map { try $0.decode(String.self) }
@@ -44,7 +44,7 @@ struct PostgresStorageTests {
     func databaseURLChoosesPostgres() async throws {
         let database = try await PostgresTestServer.shared().makeDatabase(prefix: "studio_url")
         let host = database.superuserConfiguration.host ?? "127.0.0.1"
-        let port = try await withClient(database.superuserConfiguration) { client in
+        let port = try await withRunningPostgresClient(database.superuserConfiguration) { client in
             try await client.query("SHOW port").collect().first?.decode(String.self) ?? "5432"
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("studio-\(UUID().uuidString)")
