@@ -122,7 +122,7 @@ public struct PostgresConnectionURL: Sendable, Hashable, CustomStringConvertible
         applicationName = parameters["application_name"].flatMap { $0.isEmpty ? nil : $0 }
         connectTimeout = try Self.connectTimeout(parameters["connect_timeout"])
         try Self.checkChannelBinding(parameters["channel_binding"])
-        redactedForm = Self.redact(components, scheme: scheme)
+        redactedForm = components.redactedConnectionString(scheme: scheme)
     }
 
     /// The URL with its password replaced by `redacted`.
@@ -228,22 +228,6 @@ extension PostgresConnectionURL {
                 ? "channel_binding=require cannot be honoured: postgres-nio does not support channel binding. "
                     + "Remove it and keep sslmode=verify-full, which authenticates the server."
                 : "The database URL's channel_binding must be disable, prefer or require.")
-    }
-
-    private static func redact(_ components: URLComponents, scheme: String) -> String {
-        var text = scheme + "://"
-        if let user = components.percentEncodedUser, !user.isEmpty {
-            text += user
-            if components.percentEncodedPassword != nil { text += ":redacted" }
-            text += "@"
-        } else if components.percentEncodedPassword != nil {
-            text += ":redacted@"
-        }
-        text += components.percentEncodedHost ?? ""
-        if let port = components.port { text += ":\(port)" }
-        text += components.percentEncodedPath
-        if let query = components.percentEncodedQuery, !query.isEmpty { text += "?" + query }
-        return text
     }
 
     static func invalid(_ rule: String, _ message: String) -> SelfieModelKitError {

@@ -47,7 +47,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         self.port = components.port
         self.user = components.user.flatMap { $0.isEmpty ? nil : $0 }
         self.database = database.isEmpty ? nil : database
-        self.redactedForm = Self.redact(components, scheme: scheme)
+        self.redactedForm = components.redactedConnectionString(scheme: scheme)
     }
 
     /// The whole URL, password included, for the database driver only. The name makes every use easy to audit.
@@ -57,29 +57,6 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     public var description: String { redactedForm }
     public var debugDescription: String { "DatabaseURL(\(redactedForm))" }
     public var customMirror: Mirror { Mirror(self, children: ["redacted": redactedForm]) }
-
-    private static func redact(_ components: URLComponents, scheme: String) -> String {
-        var text = scheme + "://"
-        if let user = components.percentEncodedUser, !user.isEmpty {
-            text += user
-            if components.percentEncodedPassword != nil { text += ":redacted" }
-            text += "@"
-        } else if components.percentEncodedPassword != nil {
-            text += ":redacted@"
-        }
-        text += components.percentEncodedHost ?? ""
-        if let port = components.port { text += ":\(port)" }
-        text += components.percentEncodedPath
-        if let items = components.queryItems, !items.isEmpty {
-            let shown = items.map { item -> String in
-                let isSecret = item.name.lowercased().contains("password") || item.name.lowercased() == "sslkey"
-                let shownValue = isSecret ? "redacted" : (item.value ?? "")
-                return "\(item.name)=\(shownValue)"
-            }
-            text += "?" + shown.joined(separator: "&")
-        }
-        return text
-    }
 
     private static func invalid(_ rule: String, _ message: String) -> SelfieModelKitError {
         SelfieModelKitError(.configuration, rule: rule, userMessage: message)
