@@ -1,7 +1,7 @@
 import PostgresNIO
 import SelfieModelKit
 
-/// Turns PostgreSQL failures into ``SelfieModelKitError``s, the module's one error type.
+/// Turns PostgreSQL failures into `SelfieModelKitError`s, the module's one error type.
 ///
 /// Constraint violations that mean something to a caller get their own codes; every other database
 /// failure becomes `.storage` with the SQLSTATE and server message in the detail (never a bound value).

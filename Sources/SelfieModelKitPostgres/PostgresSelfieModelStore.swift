@@ -3,7 +3,7 @@ import Logging
 import PostgresNIO
 import SelfieModelKit
 
-/// The production store: every ``SelfieModelStore`` operation on PostgreSQL, through a `PostgresClient`.
+/// The production store: every `SelfieModelStore` operation on PostgreSQL, through a `PostgresClient`.
 ///
 /// ## Isolation
 /// Row-level security is ENABLED and FORCED on every table. Each per-user operation runs in a transaction

@@ -8,7 +8,7 @@ public struct PostgresStoreConfiguration: Sendable {
         /// The library's own minimal `users (id text PRIMARY KEY, created_at)` table, created by the first
         /// migration. Per-user writes add the user's row when missing.
         case managed
-        /// The host's own table: `table`'s `key` column (text or varchar, unique) holds the ``UserID``s.
+        /// The host's own table: `table`'s `key` column (text or varchar, unique) holds the `UserID`s.
         /// The host creates user rows; writes for a user without one fail.
         case host(table: SQLTableName, key: SQLIdentifier)
     }

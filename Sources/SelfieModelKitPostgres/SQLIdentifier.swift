@@ -14,7 +14,7 @@ public struct SQLIdentifier: Sendable, Hashable, CustomStringConvertible, Expres
     public let name: String
 
     /// Validates `name`.
-    /// - Throws: ``SelfieModelKitError`` with code `.configuration` when `name` is not a plain identifier.
+    /// - Throws: `SelfieModelKitError` with code `.configuration` when `name` is not a plain identifier.
     public init(_ name: String) throws {
         let bytes = Array(name.utf8)
         let isLetter: (UInt8) -> Bool = { ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }

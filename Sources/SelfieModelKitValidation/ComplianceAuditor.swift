@@ -131,8 +131,11 @@ public struct ComplianceAuditor: Sendable {
     ]
 
     /// Audits `records` and `requests`.
-    /// - Parameter knownVersions: every version each user's model has served (for retrained users the
-    ///   older ones too); when a user is absent the record's current version is used.
+    /// - Parameters:
+    ///   - records: the stored user-model records.
+    ///   - requests: the prediction requests as they were sent, bytes and all.
+    ///   - knownVersions: every version each user's model has served (for retrained users the older ones
+    ///     too); when a user is absent the record's current version is used.
     public func audit(
         records: [UserModelRecord], requests: [RecordedPredictionRequest],
         knownVersions: [UserID: Set<ModelVersionID>] = [:]

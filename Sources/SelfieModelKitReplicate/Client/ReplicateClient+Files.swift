@@ -22,7 +22,7 @@ extension ReplicateClient {
     ///
     /// The multipart body is written to a temporary file (the multipart head, the file copied in chunks
     /// of at most 1 MB, the closing parts) and sent with `HTTPTransport.send(_:bodyFile:)`, so memory use
-    /// does not grow with the file on a transport that streams (``URLSessionTransport``,
+    /// does not grow with the file on a transport that streams (`URLSessionTransport`,
     /// the AsyncHTTPClient transport). The temporary file is deleted when the call ends, whether it
     /// succeeds, fails or is cancelled. Retries and the rate budget are those of every other call: the
     /// `POST` is sent again only when it provably did not reach Replicate.

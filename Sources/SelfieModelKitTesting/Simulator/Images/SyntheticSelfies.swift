@@ -19,6 +19,8 @@ public enum SyntheticSelfies: Sendable {
     /// Makes `count` distinct selfies. The same arguments always give the same bytes; another `seed`
     /// gives another person (skin, hair, clothes and colours all derive from it).
     /// - Parameters:
+    ///   - count: how many selfies, 0 or more.
+    ///   - seed: the person; 1 by default.
     ///   - width: at least 16; 512 by default (3:4 portrait with the default height).
     ///   - height: at least 16; 683 by default.
     public static func make(count: Int, seed: UInt64 = 1, width: Int = 512, height: Int = 683) -> [Selfie] {
