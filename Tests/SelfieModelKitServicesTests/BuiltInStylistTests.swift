@@ -66,6 +66,8 @@ struct BuiltInStylistTests {
         ),
         ("No blazer please; I want a cream cardigan in a bookshop", ["outfit:knit(cream)", "setting:bookstore"]),
         ("Un café à Montréal", ["setting:cafe"]),
+        ("Something moody in a loft with exposed brick", ["mood:mysterious", "setting:loft"]),
+        ("Photos for my coworking loft office", ["setting:coworking"]),
         (
             "Sunny desert, boho, full-length, with flowers",
             ["light:midday-sun", "setting:desert", "brand-vibe:bohemian", "framing:full-body", "prop:flowers"]

@@ -146,6 +146,11 @@ extension StyleVocabulary {
             "on a mossy forest path with tall trees and dappled light",
             defaults: [.light: "overcast", .outfit: "knit"]),
         StyleOption(
+            "loft", "in an industrial loft",
+            ["loft", "industrial loft", "warehouse", "converted warehouse", "exposed brick", "brick wall"],
+            "in a sunlit industrial loft with exposed brick, tall steel-framed windows and warm wooden floors",
+            defaults: [.light: "window", .outfit: "white-shirt"]),
+        StyleOption(
             "rooftop", "on a city rooftop",
             ["rooftop", "roof terrace", "skyline", "balcony", "penthouse terrace"],
             "on a city rooftop terrace with the skyline glowing softly out of focus",
