@@ -10,7 +10,8 @@ struct TrainCommand: AsyncParsableCommand {
         discussion: """
             Checks every photo in the folder (hidden files and subfolders are skipped), keeps the good ones, \
             then trains the user's own model and follows it to the end. Exits 1 when the training cannot start \
-            or does not succeed.
+            or does not succeed. Ctrl-C stops following, not the training: `selfie-studio status --user ID --wait` \
+            picks it up again.
             """)
     @OptionGroup var options: StudioOptions
     @Option(help: "The user id (lowercase letters and digits, at least one digit).") var user: String
@@ -27,28 +28,18 @@ struct TrainCommand: AsyncParsableCommand {
         let user = try options.user(user)
         let uploads = try selfieUploads()
         let terminal = Terminal()
-        try await options.withRuntime { runtime in
+        try await options.withRuntime(resume: TrainingOutcome.resume(for: user)) { runtime in
             let intake = try await runtime.services.training.addSelfies(uploads, for: user)
             for result in intake.results {
                 let mark = result.refusal == nil ? terminal.green("✓") : terminal.red("✗")
                 terminal.line("\(mark) \(result.fileName)\(result.refusal.map { ": " + $0.userMessage } ?? "")")
             }
             terminal.line(intake.summary)
-            var attempt = try await runtime.services.training.startTraining(for: user)
+            let started = try await runtime.services.training.startTraining(for: user)
             terminal.line(
                 "Training \(ReplicateModelID.selfieModel(for: user.id, owner: runtime.services.context.owner))")
-            let bar = Terminal.ProgressBar(terminal: terminal)
-            while !attempt.status.isTerminal {
-                try await runtime.tick(seconds: 20)
-                attempt = try await runtime.services.training.status(for: user).latestAttempt ?? attempt
-                bar.update(attempt.progress ?? 0, label: attempt.status.rawValue)
-            }
-            bar.finish()
-            let status = try await runtime.services.training.status(for: user)
-            guard attempt.status == .succeeded else {
-                throw StudioFailure(attempt.failure?.userMessage ?? "The training ended \(attempt.status).")
-            }
-            terminal.line("\(terminal.green("✓")) \(status.message)")
+            let attempt = try await runtime.followTraining(of: user, from: started, terminal: terminal)
+            try await TrainingOutcome.report(attempt, of: user, on: runtime, terminal: terminal)
         }
     }
 
@@ -77,15 +68,41 @@ struct TrainCommand: AsyncParsableCommand {
     }
 }
 
+/// How a followed training ended, told to the user.
+enum TrainingOutcome {
+    /// How to follow the training of an interrupted command.
+    static func resume(for user: AuthenticatedUser) -> String {
+        "`selfie-studio status --user \(user.id) --wait` follows the training."
+    }
+
+    /// Prints the user's status when `attempt` succeeded; otherwise throws why it did not.
+    static func report(
+        _ attempt: TrainingAttempt, of user: AuthenticatedUser, on runtime: StudioRuntime, terminal: Terminal
+    ) async throws {
+        guard attempt.status == .succeeded else {
+            throw StudioFailure(attempt.failure?.userMessage ?? "The training ended \(attempt.status).")
+        }
+        let status = try await runtime.services.training.status(for: user)
+        terminal.line("\(terminal.green("✓")) \(status.message)")
+    }
+}
+
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show a user's selfies, model and training.")
+        commandName: "status", abstract: "Show a user's selfies, model and training.",
+        discussion: """
+            With --wait, a training in progress (one that `train` started and Ctrl-C stopped following) is \
+            followed to its end; the command then exits 1 if the training did not succeed.
+            """)
     @OptionGroup var options: StudioOptions
     @Option(help: "The user id.") var user: String
+    @Flag(help: "Follow a training in progress to its end.") var wait = false
 
     func run() async throws {
         let user = try options.user(user)
-        try await options.withRuntime { runtime in
+        let wait = wait
+        let terminal = Terminal()
+        try await options.withRuntime(resume: TrainingOutcome.resume(for: user)) { runtime in
             var status = try await runtime.services.training.status(for: user)
             if let attempt = status.latestAttempt, !attempt.status.isTerminal {
                 // A training in progress: ask Replicate where it stands before answering.
@@ -98,6 +115,10 @@ struct StatusCommand: AsyncParsableCommand {
                 print("status:   \(model.trainingStatus)")
             }
             print(status.message)
+            if wait, let attempt = status.latestAttempt, !attempt.status.isTerminal {
+                let ended = try await runtime.followTraining(of: user, from: attempt, terminal: terminal)
+                try await TrainingOutcome.report(ended, of: user, on: runtime, terminal: terminal)
+            }
         }
     }
 }
@@ -108,7 +129,8 @@ struct GenerateCommand: AsyncParsableCommand {
         discussion: """
             With --prompt, Maya turns what you describe into a prompt and chooses what you leave open. With \
             --look, a curated Photoshoot look is used (see `selfie-studio looks`). The user's model must be \
-            trained. Exits 1 when the photos cannot be made.
+            trained. Exits 1 when the photos cannot be made. Ctrl-C stops waiting, not the photos: \
+            `selfie-studio photos --user ID --wait` finishes them.
             """)
     @OptionGroup var options: StudioOptions
     @Option(help: "The user id.") var user: String
@@ -132,35 +154,32 @@ struct GenerateCommand: AsyncParsableCommand {
     func run() async throws {
         let user = try options.user(user)
         let terminal = Terminal()
-        try await options.withRuntime { runtime in
-            var generation: GenerationRecord
+        try await options.withRuntime(resume: PhotosCommand.resume(for: user)) { runtime in
+            let started: GenerationRecord
             if let prompt {
                 // One message, no conversation: ask Maya to decide whatever the prompt leaves open.
                 let request = prompt.trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
-                let (reply, started) = try await runtime.services.maya.generate(
+                let (reply, generated) = try await runtime.services.maya.generate(
                     user: user, from: request + ". Surprise me.")
                 terminal.line("Maya: \(reply.text)")
-                guard let started else {
+                guard let generated else {
                     throw StudioFailure("Maya needs a little more to go on. Describe the photo in a few more words.")
                 }
-                generation = started
+                started = generated
             } else {
                 let look = try runtime.services.generation.catalog.look(PhotoshootLookID(look ?? ""))
                 terminal.line("Photoshoot look: \(look.title)")
-                generation = try await runtime.services.generation.generate(user: user, look: look.id)
+                started = try await runtime.services.generation.generate(user: user, look: look.id)
             }
-            while !generation.status.isTerminal {
-                try await runtime.tick(seconds: 5)
-                generation = try await runtime.services.generation.generation(generation.id, for: user)
-            }
+            terminal.line("Generation \(started.id) started; waiting for the photos…")
+            let generation = try await runtime.followGeneration(started, of: user)
             guard generation.status == .succeeded else {
                 throw StudioFailure(
                     generation.failure?.userMessage ?? "The photos could not be made (\(generation.status)).")
             }
             let folder = URL(fileURLWithPath: output, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            for photo in try await runtime.services.generation.photos(for: user)
-            where photo.generationID == generation.id {
+            for photo in try await runtime.services.generation.photos(of: generation.id, for: user) {
                 let (_, data) = try await runtime.services.generation.photo(photo.id, for: user)
                 let file = folder.appendingPathComponent("\(photo.id).png")
                 try data.write(to: file)
@@ -187,13 +206,38 @@ struct LooksCommand: AsyncParsableCommand {
 }
 
 struct PhotosCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "photos", abstract: "List a user's photos.")
+    static let configuration = CommandConfiguration(
+        commandName: "photos", abstract: "List a user's photos.",
+        discussion: """
+            With --wait, generations still in progress (ones that `generate` started and Ctrl-C stopped waiting \
+            for) are followed to their end first.
+            """)
     @OptionGroup var options: StudioOptions
     @Option(help: "The user id.") var user: String
+    @Flag(help: "Finish the generations in progress before listing.") var wait = false
+
+    /// How to finish the photos of an interrupted command.
+    static func resume(for user: AuthenticatedUser) -> String {
+        "`selfie-studio photos --user \(user.id) --wait` finishes the photos."
+    }
 
     func run() async throws {
         let user = try options.user(user)
-        try await options.withRuntime { runtime in
+        let wait = wait
+        let terminal = Terminal()
+        try await options.withRuntime(resume: Self.resume(for: user)) { runtime in
+            if wait {
+                let unfinished = try await runtime.services.context.store.generations(for: user, limit: 100)
+                    .filter { !$0.status.isTerminal }
+                for started in unfinished {
+                    terminal.line("Waiting for generation \(started.id) (\(started.source.rawValue))…")
+                    let ended = try await runtime.followGeneration(started, of: user)
+                    let mark = ended.status == .succeeded ? terminal.green("✓") : terminal.red("✗")
+                    terminal.line(
+                        "\(mark) generation \(ended.id): \(ended.status)\(ended.failure.map { ", " + $0.userMessage } ?? "")"
+                    )
+                }
+            }
             let photos = try await runtime.services.generation.photos(for: user)
             guard !photos.isEmpty else {
                 print("No photos yet. Create some with `selfie-studio generate`.")
@@ -224,8 +268,7 @@ struct ComplianceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let users = try user.map { try options.user($0) }
-        var isCompliant = true
-        try await options.withRuntime { runtime in
+        let isCompliant = try await options.withRuntime { runtime in
             var records: [UserModelRecord] = []
             var requests: [RecordedPredictionRequest] = []
             for authenticated in users {
@@ -241,7 +284,7 @@ struct ComplianceCommand: AsyncParsableCommand {
             }
             let report = runtime.services.context.auditor.audit(records: records, requests: requests)
             print(report)
-            isCompliant = report.isCompliant
+            return report.isCompliant
         }
         if !isCompliant { throw ExitCode(2) }
     }

@@ -69,17 +69,9 @@ struct DemoCommand: AsyncParsableCommand {
 
         terminal.heading(
             4, "Training \(ReplicateModelID.selfieModel(for: userID, owner: runtime.services.context.owner))")
-        var attempt = try await runtime.services.training.startTraining(for: user)
-        terminal.line("   training \(attempt.trainingID?.rawValue ?? "-") started with ostris/flux-dev-lora-trainer")
-        let bar = Terminal.ProgressBar(terminal: terminal)
-        while !attempt.status.isTerminal {
-            try await runtime.tick(seconds: 20)
-            let status = try await runtime.services.training.status(for: user)
-            attempt = status.latestAttempt ?? attempt
-            bar.update(attempt.progress ?? 0, label: attempt.status.rawValue)
-            if runtime.simulator != nil { try await Task.sleep(for: .milliseconds(40)) }
-        }
-        bar.finish()
+        let started = try await runtime.services.training.startTraining(for: user)
+        terminal.line("   training \(started.trainingID?.rawValue ?? "-") started with ostris/flux-dev-lora-trainer")
+        let attempt = try await runtime.followTraining(of: user, from: started, terminal: terminal)
         guard attempt.status == .succeeded else {
             throw StudioFailure(
                 "training ended \(attempt.status): \(attempt.failure?.userMessage ?? "no reason given")")
@@ -101,11 +93,7 @@ struct DemoCommand: AsyncParsableCommand {
         let photoshootGeneration = try await runtime.services.generation.generate(user: user, look: look.id)
         var finished: [GenerationRecord] = []
         for started in [mayaGeneration, photoshootGeneration] {
-            var current = started
-            while !current.status.isTerminal {
-                try await runtime.tick(seconds: 5)
-                current = try await runtime.services.generation.generation(started.id, for: user)
-            }
+            let current = try await runtime.followGeneration(started, of: user)
             guard current.status == .succeeded else {
                 throw StudioFailure(
                     "generation \(current.id) ended \(current.status): \(current.failure?.userMessage ?? "")")

@@ -16,7 +16,11 @@ struct SelfieStudio: AsyncParsableCommand {
             and the trigger word user{userId}. Configuration comes from the environment: REPLICATE_API_TOKEN, \
             REPLICATE_API_BASE_URL, REPLICATE_OWNER, REPLICATE_WEBHOOK_SECRET, PUBLIC_URL, DATABASE_URL. Without \
             them, the embedded defaults are used: the SQLite store in --data and the in-process simulator, whose \
-            state is kept in --data too (simulator-state.json), so separate commands share one simulated Replicate.
+            state is kept in --data too (simulator-state.json), so separate commands share one simulated Replicate. \
+            SELFIE_STUDIO_SIMULATOR_PACE_MS sets how long each step of its clock is shown for (40 ms by default).
+
+            Ctrl-C stops a command, not the training or photos it started: `status --user ID --wait` and \
+            `photos --user ID --wait` pick them up again.
             """,
         subcommands: [
             DemoCommand.self, TrainCommand.self, StatusCommand.self, GenerateCommand.self, LooksCommand.self,
@@ -50,20 +54,33 @@ struct StudioOptions: ParsableArguments {
     }
 
     /// Builds the runtime, runs `body` with it, and shuts the runtime down on every path, so the store is
-    /// closed and the simulator's state saved even when the command fails. Errors users can act on become
-    /// their message on standard error and exit code 1.
-    func withRuntime(_ body: (StudioRuntime) async throws -> Void) async throws {
+    /// closed and the simulator's state saved even when the command fails or is interrupted. Errors users
+    /// can act on become their message on standard error and exit code 1.
+    ///
+    /// Ctrl-C (or `SIGTERM`) cancels `body` instead of ending the process on the spot: a training or
+    /// generation already started is kept, on the in-process simulator too, and the exit code is 128 plus
+    /// the signal's number, as a shell expects. A second Ctrl-C ends the process at once. `resume` says how
+    /// to pick up what the command was following.
+    func withRuntime<T: Sendable>(
+        resume: String? = nil, _ body: @escaping @Sendable (StudioRuntime) async throws -> T
+    ) async throws -> T {
         let runtime = try await runtime()
-        let outcome: Result<Void, any Error>
-        do {
-            try await body(runtime)
-            outcome = .success(())
-        } catch {
-            outcome = .failure(error)
-        }
+        let work = Task { try await body(runtime) }
+        let interruption = Interruption { work.cancel() }
+        let outcome = await work.result
+        interruption.stop()
         await runtime.shutdown()
-        if case .failure(let error) = outcome {
-            throw Self.explained(error, onSimulator: runtime.simulator != nil)
+        if let signal = interruption.receivedSignal {
+            Terminal().error(
+                "Interrupted. What was started goes on and is kept: "
+                    + (resume
+                        ?? "`selfie-studio status --user ID --wait` follows a training, "
+                        + "`selfie-studio photos --user ID --wait` finishes photos in progress."))
+            throw ExitCode(128 + signal)
+        }
+        switch outcome {
+        case .success(let value): return value
+        case .failure(let error): throw Self.explained(error, onSimulator: runtime.simulator != nil)
         }
     }
 

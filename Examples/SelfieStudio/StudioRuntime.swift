@@ -19,6 +19,9 @@ struct StudioRuntime: Sendable {
     let services: StudioServices
     let storeDescription: String
     let replicateDescription: String
+    /// How long each step of the in-process simulator's clock is shown for, in milliseconds:
+    /// `SELFIE_STUDIO_SIMULATOR_PACE_MS`, 40 by default (a simulated training then takes about 3 seconds).
+    let simulatorPaceMilliseconds: Int
     let shutdown: @Sendable () async -> Void
 
     static let simulatorOwner = "sandrasocial"
@@ -34,6 +37,7 @@ struct StudioRuntime: Sendable {
             effective["PUBLIC_URL"] = effective["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
         }
         let configuration = try Configuration(environment: effective)
+        let pace = try simulatorPace(environment["SELFIE_STUDIO_SIMULATOR_PACE_MS"])
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
 
         var simulator: ReplicateSimulator?
@@ -89,6 +93,7 @@ struct StudioRuntime: Sendable {
         return StudioRuntime(
             configuration: configuration, simulator: simulator, recorder: recorder, services: services,
             storeDescription: storeDescription, replicateDescription: replicateDescription,
+            simulatorPaceMilliseconds: pace,
             shutdown: { [simulator, simulatorLock] in
                 if let simulator {
                     await saveSimulator(simulator, to: simulatorStateFile(in: dataDirectory))
@@ -98,10 +103,25 @@ struct StudioRuntime: Sendable {
             })
     }
 
-    /// Moves the job forward: on the simulator, advances its virtual clock; then runs one reconciler pass.
+    /// Reads `SELFIE_STUDIO_SIMULATOR_PACE_MS`: whole milliseconds from 0 to 10 000.
+    static func simulatorPace(_ value: String?) throws -> Int {
+        guard let value, !value.isEmpty else { return 40 }
+        guard let milliseconds = Int(value), (0...10_000).contains(milliseconds) else {
+            throw SelfieModelKitError(
+                .configuration, rule: "selfie-studio.simulator-pace",
+                userMessage:
+                    "SELFIE_STUDIO_SIMULATOR_PACE_MS must be whole milliseconds from 0 to 10000, not \"\(value)\".")
+        }
+        return milliseconds
+    }
+
+    /// Moves the job forward: on the simulator, advances its virtual clock (paced, so a progress bar can be
+    /// watched); then runs one reconciler pass. Throws `CancellationError` once the command is interrupted.
     func tick(seconds: TimeInterval) async throws {
+        try Task.checkCancellation()
         if let simulator {
             await simulator.advance(by: seconds)
+            try await Task.sleep(for: .milliseconds(simulatorPaceMilliseconds))
         } else {
             try await Task.sleep(for: .seconds(min(seconds, 5)))
         }

@@ -62,6 +62,7 @@ struct Terminal: Sendable {
                 if tenth != lastTenth {
                     lastTenth = tenth
                     print("   [\(bar)] \(percent)  \(label)")
+                    fflush(nil)
                 }
             }
         }

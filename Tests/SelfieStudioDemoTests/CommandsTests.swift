@@ -31,10 +31,12 @@ struct CommandsTests {
         }
 
         /// Starts `selfie-studio` with `arguments` on this data folder, on the embedded defaults.
-        func start(_ arguments: [String]) throws -> Executable.Running {
+        func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Executable.Running {
             try Executable.start(
                 "selfie-studio", arguments: arguments + ["--data", data.path],
-                environment: ["REPLICATE_API_TOKEN": "", "DATABASE_URL": "", "NO_COLOR": "1"])
+                environment: ["REPLICATE_API_TOKEN": "", "DATABASE_URL": "", "NO_COLOR": "1"].merging(environment) {
+                    $1
+                })
         }
 
         func remove() { try? FileManager.default.removeItem(at: root) }
@@ -131,5 +133,73 @@ struct CommandsTests {
         let damaged = try workspace.studio(["status", "--user", "7"])
         #expect(damaged.status != 0)
         #expect(damaged.output.contains("simulator-state.json"))
+    }
+
+    @Test("Ctrl-C during train keeps the training: `status --wait` follows it to the end and the model works")
+    func interruptedTraining() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+
+        let train = try workspace.start(["train", "--user", "42", "--images", workspace.selfies.path])
+        // Wait until the training is under way (the progress bar prints a line per tenth without a
+        // terminal), then interrupt, as Ctrl-C does.
+        var before = Data()
+        while !String(decoding: before, as: UTF8.self).contains("%") {
+            let chunk = train.pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            before.append(chunk)
+        }
+        #expect(String(decoding: before, as: UTF8.self).contains("%"), "no progress bar before the end")
+        kill(train.process.processIdentifier, SIGINT)
+        let interrupted = train.finish()
+        let output = String(decoding: before, as: UTF8.self) + interrupted.output
+        #expect(interrupted.status == 128 + SIGINT, "train was not interrupted:\n\(output)")
+        #expect(output.contains("Interrupted."))
+        #expect(!output.contains("Your personal model is ready."), "the training ended before the interrupt")
+        #expect(FileManager.default.fileExists(atPath: workspace.stateFile.path), "the simulator's state was saved")
+
+        let status = try workspace.studio(["status", "--user", "42"])
+        #expect(status.status == 0, "status failed:\n\(status.output)")
+        #expect(status.output.contains("Your personal model is training"), "\(status.output)")
+
+        let waited = try workspace.studio(["status", "--user", "42", "--wait"])
+        #expect(waited.status == 0, "status --wait failed:\n\(waited.output)")
+        #expect(waited.output.contains("Your personal model is ready."), "\(waited.output)")
+
+        let look = try Self.firstLookID()
+        let generate = try workspace.studio([
+            "generate", "--user", "42", "--look", look, "--output", workspace.photos.path,
+        ])
+        #expect(generate.status == 0, "generate after the interrupted training failed:\n\(generate.output)")
+    }
+
+    @Test("Ctrl-C during generate keeps the generation: `photos --wait` finishes it")
+    func interruptedGeneration() throws {
+        let workspace = try Workspace()
+        defer { workspace.remove() }
+        let train = try workspace.studio(["train", "--user", "42", "--images", workspace.selfies.path])
+        try #require(train.status == 0, "train failed:\n\(train.output)")
+
+        let look = try Self.firstLookID()
+        // A slower simulator clock, so that the photos are still being made when the signal arrives.
+        let generate = try workspace.start(
+            ["generate", "--user", "42", "--look", look, "--output", workspace.photos.path],
+            environment: ["SELFIE_STUDIO_SIMULATOR_PACE_MS": "1500"])
+        var before = Data()
+        while !String(decoding: before, as: UTF8.self).contains("started; waiting for the photos") {
+            let chunk = generate.pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            before.append(chunk)
+        }
+        kill(generate.process.processIdentifier, SIGINT)
+        let interrupted = generate.finish()
+        let output = String(decoding: before, as: UTF8.self) + interrupted.output
+        #expect(interrupted.status == 128 + SIGINT, "generate was not interrupted:\n\(output)")
+        #expect(output.contains("Interrupted."))
+
+        let waited = try workspace.studio(["photos", "--user", "42", "--wait"])
+        #expect(waited.status == 0, "photos --wait failed:\n\(waited.output)")
+        #expect(waited.output.contains("succeeded"), "\(waited.output)")
+        #expect(waited.output.contains("3 photos"), "\(waited.output)")
     }
 }
