@@ -4,6 +4,7 @@ import SelfieModelKit
 import SelfieModelKitPostgres
 import SelfieModelKitPostgresTesting
 import SelfieModelKitReplicate
+import SelfieModelKitTesting
 import Testing
 
 /// The shared rate budget on a real PostgreSQL: the same answers as the in-memory store, atomic across

@@ -1,63 +1,9 @@
 import Foundation
 import SelfieModelKit
+import SelfieModelKitTesting
 import Testing
 
 @testable import SelfieModelKitReplicate
-
-/// Time that moves only when the test says so; sleepers wait for it and can be cancelled.
-final class ManualClock: Sendable {
-    private struct Sleeper {
-        var id: Int
-        var deadline: Date
-        var continuation: CheckedContinuation<Void, any Error>
-    }
-
-    private let state = Locked((now: Date(timeIntervalSince1970: 1_750_000_000), sleepers: [Sleeper](), nextID: 0))
-
-    var clock: SchedulingClock {
-        SchedulingClock(now: { [self] in now }, sleep: { [self] in try await sleep($0) })
-    }
-
-    var now: Date { state.current.now }
-    var sleeperCount: Int { state.current.sleepers.count }
-
-    func advance(by seconds: Double) {
-        let due = state.withLock { state -> [Sleeper] in
-            state.now = state.now.addingTimeInterval(seconds)
-            let now = state.now
-            let due = state.sleepers.filter { $0.deadline <= now }
-            state.sleepers.removeAll { $0.deadline <= now }
-            return due
-        }
-        for sleeper in due { sleeper.continuation.resume() }
-    }
-
-    private func sleep(_ duration: Duration) async throws {
-        let id = state.withLock { state -> Int in
-            state.nextID += 1
-            return state.nextID
-        }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let cancelled = state.withLock { state -> Bool in
-                    if Task.isCancelled { return true }
-                    state.sleepers.append(
-                        Sleeper(
-                            id: id, deadline: state.now.addingTimeInterval(duration.seconds), continuation: continuation
-                        ))
-                    return false
-                }
-                if cancelled { continuation.resume(throwing: CancellationError()) }
-            }
-        } onCancel: {
-            let sleeper = state.withLock { state -> Sleeper? in
-                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.sleepers.remove(at: index)
-            }
-            sleeper?.continuation.resume(throwing: CancellationError())
-        }
-    }
-}
 
 /// Yields until `condition` holds (bounded, so a broken budget fails instead of hanging).
 func eventually(_ condition: () async -> Bool) async -> Bool {
@@ -115,9 +61,9 @@ struct RateBudgetTests {
 
     @Test("one user's burst of 100 cannot starve another user's single request")
     func fairness() async throws {
-        let clock = ManualClock()
+        let clock = ManualSchedulingClock()
         let budget = RateBudget(
-            limits: .init(general: RateLimit(requestsPerMinute: 60, burst: 1)), clock: clock.clock)
+            limits: .init(general: RateLimit(requestsPerMinute: 60, burst: 1)), clock: clock.schedulingClock)
         let alice = try UserID("alice1")
         let bob = try UserID("bob2")
         let grants = Locked([String]())
@@ -158,9 +104,9 @@ struct RateBudgetTests {
 
     @Test("a cancelled waiter leaves the queue and the others are still served")
     func cancellation() async throws {
-        let clock = ManualClock()
+        let clock = ManualSchedulingClock()
         let budget = RateBudget(
-            limits: .init(general: RateLimit(requestsPerMinute: 60, burst: 1)), clock: clock.clock)
+            limits: .init(general: RateLimit(requestsPerMinute: 60, burst: 1)), clock: clock.schedulingClock)
         try await budget.acquire(.general, for: nil)
         let waiter = Task { try await budget.acquire(.general, for: try UserID("u1")) }
         let second = Task { try await budget.acquire(.general, for: try UserID("u2")) }
@@ -187,5 +133,12 @@ struct RateBudgetTests {
         _ = try await client.prediction(id)
         #expect(clock.now.timeIntervalSince(start) >= 20)
         #expect(await transport.requests.count == 3)
+    }
+}
+
+extension ManualSchedulingClock {
+    /// The clock to hand to the code under test.
+    var schedulingClock: SchedulingClock {
+        SchedulingClock(now: { [self] in now }, sleep: { [self] in try await sleep(for: $0) })
     }
 }
