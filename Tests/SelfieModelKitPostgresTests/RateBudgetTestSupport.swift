@@ -2,25 +2,9 @@ import Foundation
 import SelfieModelKitReplicate
 import SelfieModelKitTesting
 
-/// A value behind a lock.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-
-    var current: Value { withLock { $0 } }
-}
-
 /// A thread-safe count.
 final class Counter: Sendable {
-    private let count = Locked(0)
+    private let count = LockedValue(0)
 
     func add(_ amount: Int) { count.withLock { $0 += amount } }
     var value: Int { count.current }

@@ -17,8 +17,8 @@ struct ClientSimulatorTests {
     @Test("model, upload, training with progress, version schema, generation, outputs, and signed webhooks")
     func wholeFlow() async throws {
         // The host's webhook endpoint: verifies each delivery when it arrives, on the simulator's clock.
-        let deliveries = Locked([(delivery: SimulatorWebhookDelivery, outcome: String)]())
-        let clock = Locked<SimulatorClock?>(nil)
+        let deliveries = LockedValue([(delivery: SimulatorWebhookDelivery, outcome: String)]())
+        let clock = LockedValue<SimulatorClock?>(nil)
         let verifier = try WebhookVerifier(
             secrets: [WebhookSecret(Self.secret)], receipts: ReceiptStore(),
             now: { clock.current?.now ?? Date() })

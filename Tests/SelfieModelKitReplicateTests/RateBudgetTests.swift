@@ -66,7 +66,7 @@ struct RateBudgetTests {
             limits: .init(general: RateLimit(requestsPerMinute: 60, burst: 1)), clock: clock.schedulingClock)
         let alice = try UserID("alice1")
         let bob = try UserID("bob2")
-        let grants = Locked([String]())
+        let grants = LockedValue([String]())
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<100 {

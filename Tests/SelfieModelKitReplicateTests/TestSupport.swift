@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SelfieModelKit
+import SelfieModelKitTesting
 import SelfieModelKitValidation
 
 @testable import SelfieModelKitReplicate
@@ -60,25 +61,9 @@ actor ScriptedTransport: HTTPTransport {
     }
 }
 
-/// A lock-protected box, for test clocks.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-
-    var current: Value { withLock { $0 } }
-}
-
 /// Virtual time that moves forward only when something sleeps; sleeps return at once and are recorded.
 final class VirtualClock: Sendable {
-    let state = Locked((now: Date(timeIntervalSince1970: 1_750_000_000), sleeps: [Duration]()))
+    let state = LockedValue((now: Date(timeIntervalSince1970: 1_750_000_000), sleeps: [Duration]()))
 
     var clock: SchedulingClock {
         SchedulingClock(

@@ -42,7 +42,7 @@ struct ArchiveUploadTests {
         "the archive is uploaded from its file, its temporary body deleted afterwards; the trainer reads it",
         arguments: [StoreFactory.inMemory])
     func uploadedFromFile(_ factory: StoreFactory) async throws {
-        let probe = Locked<UploadProbe?>(nil)
+        let probe = LockedValue<UploadProbe?>(nil)
         var options = HarnessOptions()
         options.wrapTransport = { base in
             let made = UploadProbe(wrapping: base)
@@ -56,7 +56,7 @@ struct ArchiveUploadTests {
         _ = try await studio.training.startTraining(for: user)
         #expect(try await studio.finishTraining(for: user).status == .succeeded)
 
-        let transport = try #require(probe.value)
+        let transport = try #require(probe.current)
         let files = await transport.fileUploads
         #expect(files.count == 1)
         #expect(await transport.memoryUploads == 0)
@@ -66,16 +66,4 @@ struct ArchiveUploadTests {
         let selfies = try await studio.training.selfies(for: user)
         #expect(Set(entries.map { Hex.sha256($0.data) }) == Set(selfies.map(\.sha256)))
     }
-}
-
-/// A value behind a lock, settable from a synchronous `@Sendable` closure.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    // `@unchecked` because `stored` is only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: Value
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value { lock.withLock { stored } }
-    func set(_ value: Value) { lock.withLock { stored = value } }
 }

@@ -18,7 +18,7 @@ struct BurstTests {
         options.sleepGate = gate
         options.budgetLimits = RateBudget.Limits(predictionCreate: RateLimit(requestsPerMinute: 60, burst: 1))
         options.simulatorRateLimits = SimulatorRateLimits(predictionCreatesPerMinute: 60)
-        let counting = Box<CountingTransport>()
+        let counting = LockedValue<CountingTransport?>(nil)
         options.wrapTransport = { base in
             let transport = CountingTransport(wrapping: base, when: CrashingTransport.predictionCreate)
             counting.set(transport)
@@ -26,7 +26,7 @@ struct BurstTests {
         }
         let studio = try await StudioHarness.make(factory, options)
         defer { Task { await studio.close() } }
-        let creates = try #require(counting.value)
+        let creates = try #require(counting.current)
 
         // Twenty trained users (the same synthetic selfies each; every user's model is still their own).
         let selfies = SyntheticSelfies.make(count: 10, seed: 3).map {

@@ -153,22 +153,3 @@ actor SleepGate {
         waiters.removeAll()
     }
 }
-
-/// A value set once from a `@Sendable` closure and read afterwards.
-final class Box<Value: Sendable>: @unchecked Sendable {
-    // `@unchecked` because the one mutable field is only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: Value?
-
-    func set(_ value: Value) {
-        lock.lock()
-        defer { lock.unlock() }
-        stored = value
-    }
-
-    var value: Value? {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-}

@@ -143,7 +143,7 @@ struct PortraitServiceTests {
         #expect(error?.code == .storage)
         #expect(error?.userMessage.contains("try again") == true)
         #expect(await studio.predictionRequests().isEmpty, "no job without its record: nothing can be lost")
-        #expect(try await studio.store.generations(for: ada, limit: 10).isEmpty)
+        #expect(await studio.store.generations(for: ada, limit: 10).isEmpty)
 
         await database.switchOn()
         guard case .started = try await portraits.requestHeadshot(for: ada) else {

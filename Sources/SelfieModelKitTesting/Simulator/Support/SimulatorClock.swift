@@ -40,18 +40,3 @@ public final class SimulatorClock: Sendable {
         }
     }
 }
-
-/// A value behind a lock, for the few pieces of shared state that are not inside an actor.
-package final class LockedValue<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    package init(_ value: Value) { self.value = value }
-
-    /// Runs `body` with exclusive access to the value.
-    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
-    }
-}
