@@ -5,7 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import SelfieModelKitTesting
 
-/// Serves a ``ReplicateSimulator`` over HTTP/1.1 on a real socket, with keep-alive.
+/// Serves a `SelfieModelKitTesting.ReplicateSimulator` over HTTP/1.1 on a real socket, with keep-alive.
 struct SimulatorHTTPServer: Sendable {
     let simulator: ReplicateSimulator
     let host: String
