@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "SelfieModelKitAsyncHTTPClient", targets: ["SelfieModelKitAsyncHTTPClient"]),
         .executable(name: "selfie-sim", targets: ["selfie-sim"]),
         .executable(name: "selfie-studio", targets: ["selfie-studio"]),
+        .executable(name: "selfie-fleet", targets: ["selfie-fleet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
@@ -103,6 +104,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Examples/SelfieStudio"
+        ),
+        // 1,000 users on several host processes sharing one PostgreSQL, against selfie-sim over HTTP, checked.
+        .executableTarget(
+            name: "selfie-fleet",
+            dependencies: [
+                "selfie-sim",
+                "SelfieModelKit",
+                "SelfieModelKitServices",
+                "SelfieModelKitPostgres",
+                "SelfieModelKitPostgresTesting",
+                "SelfieModelKitAsyncHTTPClient",
+                "SelfieModelKitReplicate",
+                "SelfieModelKitValidation",
+                "SelfieModelKitTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/SelfieFleet"
         ),
         .executableTarget(
             name: "SimulatorBenchmark",

@@ -25,11 +25,17 @@ public actor PostgresTestServer {
     public let superuserConfiguration: PostgresClient.Configuration
     /// The throwaway server's folder, or `nil` for a server from `DATABASE_URL`.
     public let temporaryFolder: URL?
+    /// How another process reaches a throwaway server: its socket folder and port (`nil` for `DATABASE_URL`'s).
+    private let socket: (folder: String, port: Int)?
     private var databaseCount = 0
 
-    private init(superuserConfiguration: PostgresClient.Configuration, temporaryFolder: URL?) {
+    private init(
+        superuserConfiguration: PostgresClient.Configuration, temporaryFolder: URL?,
+        socket: (folder: String, port: Int)? = nil
+    ) {
         self.superuserConfiguration = superuserConfiguration
         self.temporaryFolder = temporaryFolder
+        self.socket = socket
     }
 
     /// The process-wide server, started on first use.
@@ -49,7 +55,9 @@ public actor PostgresTestServer {
         var configuration = PostgresClient.Configuration(
             unixSocketPath: launched.socketPath, username: "postgres", password: nil, database: "postgres")
         configuration.options.maximumConnections = 4
-        return PostgresTestServer(superuserConfiguration: configuration, temporaryFolder: launched.folder)
+        return PostgresTestServer(
+            superuserConfiguration: configuration, temporaryFolder: launched.folder,
+            socket: ((launched.socketPath as NSString).deletingLastPathComponent, launched.port))
     }
 
     /// Creates a fresh database owned by a fresh non-superuser, non-BYPASSRLS login role (with a random
@@ -103,9 +111,14 @@ public actor PostgresTestServer {
         ownerConfiguration.username = owner
         ownerConfiguration.password = password
         ownerConfiguration.database = name
+        var url: String?
+        if let socket {
+            // The password is hex and the names are simple, so nothing needs percent-encoding.
+            url = "postgres://\(owner):\(password)@localhost:\(socket.port)/\(name)?host=\(socket.folder)"
+        }
         return TestDatabase(
             name: name, ownerRole: owner, ownerPassword: password, ownerConfiguration: ownerConfiguration,
-            superuserConfiguration: superuserHere)
+            superuserConfiguration: superuserHere, ownerConnectionURL: url)
     }
 
     private static func requireSimpleName(_ name: String) throws {
@@ -128,6 +141,9 @@ public struct TestDatabase: Sendable {
     public let ownerConfiguration: PostgresClient.Configuration
     /// Connects to the database as the superuser, for setup and for tests of refusal.
     public let superuserConfiguration: PostgresClient.Configuration
+    /// A `DATABASE_URL` for the owner over the throwaway server's unix socket, for another process (a host
+    /// started by a test or the fleet); `nil` when the server is `DATABASE_URL`'s own.
+    public let ownerConnectionURL: String?
 }
 
 /// A failure to start or use the test server.

@@ -1,0 +1,180 @@
+import Foundation
+
+/// The run's figures: printed as a table and written as JSON with stable keys.
+struct FleetReport: Sendable {
+    let users: Int
+    let instances: Int
+    let wallSeconds: Double
+    let verdict: FleetVerdict
+    let outcomes: [UserOutcome]
+    let ledger: SimulatorLedger
+    let latencies: [String: [Double]]
+    let resources: (names: [String], peaks: [Int], cpu: [Double], series: [ResourceSampler.Sample])
+    let database: DatabaseFigures
+    let predictionsPerMinute: Double
+    let timeScale: Double
+
+    /// Below this many waiting generation intents there is no backlog: the budget is not what holds them.
+    static let backlogThreshold = 10
+
+    // MARK: Figures
+
+    /// Prediction creates per minute while at least ``backlogThreshold`` intents waited, against the budget.
+    var budget: (use: Double, backlogSeconds: Double, createsInBacklog: Int) {
+        enum Event { case intent, create }
+        var events: [(Date, Event)] = verdict.intents.map { ($0, .intent) }
+        events += ledger.predictions.compactMap { $0.createdAt.map { ($0, .create) } }
+        events.sort { $0.0 < $1.0 }
+        var waiting = 0
+        var backlogSeconds = 0.0
+        var creates = 0
+        var previous: Date?
+        for (date, event) in events {
+            if let previous, waiting >= Self.backlogThreshold { backlogSeconds += date.timeIntervalSince(previous) }
+            switch event {
+            case .intent: waiting += 1
+            case .create:
+                if waiting >= Self.backlogThreshold { creates += 1 }
+                waiting -= 1
+            }
+            previous = date
+        }
+        let allowed = backlogSeconds * predictionsPerMinute / 60
+        return (allowed > 0 ? Double(creates) / allowed : 0, backlogSeconds, creates)
+    }
+
+    /// Prediction creates in each 10-second window from the first one, as a per-minute rate.
+    var createsPerMinuteSeries: [[Double]] {
+        let dates = ledger.predictions.compactMap(\.createdAt).sorted()
+        guard let first = dates.first else { return [] }
+        var buckets: [Int: Int] = [:]
+        for date in dates { buckets[Int(date.timeIntervalSince(first) / 10), default: 0] += 1 }
+        let last = buckets.keys.max() ?? 0
+        return (0...last).map { [Double($0 * 10), Double(buckets[$0] ?? 0) * 6] }
+    }
+
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p / 100 * Double(sorted.count - 1)).rounded())
+        return sorted[min(sorted.count - 1, max(0, rank))]
+    }
+
+    var latencyPercentiles: [(String, count: Int, p50: Double, p95: Double, p99: Double)] {
+        latencies.keys.sorted().map { route in
+            let sorted = latencies[route, default: []].sorted()
+            return (
+                route, sorted.count, Self.percentile(sorted, 50), Self.percentile(sorted, 95),
+                Self.percentile(sorted, 99)
+            )
+        }
+    }
+
+    /// Users who started in the same second form a cohort; the spread is the gap between the longest and
+    /// the shortest wait for a generation to be started among them (each user's longest of three).
+    var fairness: (cohorts: Int, medianSpread: Double, maxSpread: Double, perInstanceMeanWait: [Double]) {
+        let finished = outcomes.filter { !$0.generationWaits.isEmpty }
+        let cohorts = Dictionary(grouping: finished) { Int($0.startedAt) }.values.filter { $0.count >= 2 }
+        let spreads = cohorts.map { cohort -> Double in
+            let waits = cohort.map { $0.generationWaits.map(\.seconds).max() ?? 0 }
+            return (waits.max() ?? 0) - (waits.min() ?? 0)
+        }.sorted()
+        var perInstance: [Double] = []
+        for instance in 0..<instances {
+            let waits = finished.flatMap { $0.generationWaits.filter { $0.host == instance }.map(\.seconds) }
+            perInstance.append(waits.isEmpty ? 0 : waits.reduce(0, +) / Double(waits.count))
+        }
+        return (cohorts.count, Self.percentile(spreads, 50), spreads.last ?? 0, perInstance)
+    }
+
+    var rowsPerUser: Double {
+        let total = database.rows.values.reduce(0, +)
+        return users > 0 ? Double(total) / Double(users) : 0
+    }
+
+    // MARK: Output
+
+    func printTable() {
+        func row(_ name: String, _ value: String) {
+            emit("  " + name.padding(toLength: 34, withPad: " ", startingAt: 0) + value)
+        }
+        let budget = self.budget
+        let fairness = self.fairness
+        emit("\nselfie-fleet results")
+        row("users / instances", "\(users) / \(instances)")
+        row("wall time", String(format: "%.1f s", wallSeconds))
+        row("users completed", "\(verdict.usersCompleted)")
+        row("lost / duplicated", "\(verdict.lost) / \(verdict.duplicated)")
+        row("provenance violations", "\(verdict.provenanceViolations)")
+        row("quota errors", "\(verdict.quotaErrors)")
+        row("cross-user reads / stray files", "\(verdict.crossUserLeaks)")
+        row("photos missing or differing", "\(verdict.photoMismatches)")
+        row("jobs not terminal", "\(verdict.nonTerminal)")
+        row("jobs at the simulator", "\(ledger.predictions.count) predictions, \(ledger.trainings.count) trainings")
+        row(
+            "budget use (backlog ≥ \(Self.backlogThreshold))",
+            String(
+                format: "%.3f  (%d creates in %.1f s of backlog; budget %.0f/min)", budget.use, budget.createsInBacklog,
+                budget.backlogSeconds, predictionsPerMinute))
+        row(
+            "fairness (same-second cohorts)",
+            String(
+                format: "%d cohorts, spread median %.2f s, max %.2f s", fairness.cohorts, fairness.medianSpread,
+                fairness.maxSpread))
+        row(
+            "mean generate wait per instance",
+            fairness.perInstanceMeanWait.map { String(format: "%.2f s", $0) }.joined(separator: ", "))
+        for (index, name) in resources.names.enumerated() {
+            row(
+                "\(name): peak RSS / CPU",
+                String(format: "%.1f MiB / %.1f s", Double(resources.peaks[index]) / 1_048_576, resources.cpu[index]))
+        }
+        row("database size", String(format: "%.1f MiB", Double(database.bytes) / 1_048_576))
+        row(
+            "rows per user",
+            String(
+                format: "%.1f  (%@)", rowsPerUser,
+                database.rows.sorted { $0.key < $1.key }
+                    .map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
+        emit("  latency per service call (ms):      count      p50      p95      p99")
+        for (route, count, p50, p95, p99) in latencyPercentiles {
+            emit(
+                "    " + route.padding(toLength: 32, withPad: " ", startingAt: 0)
+                    + String(format: "%7d %8.1f %8.1f %8.1f", count, p50, p95, p99))
+        }
+    }
+
+    func json() throws -> Data {
+        let budget = self.budget
+        let fairness = self.fairness
+        var latency: [String: [String: Double]] = [:]
+        for (route, count, p50, p95, p99) in latencyPercentiles {
+            latency[route] = ["count": Double(count), "p50": p50, "p95": p95, "p99": p99]
+        }
+        let object: [String: Any] = [
+            "users": users, "instances": instances, "time_scale": timeScale,
+            "users_completed": verdict.usersCompleted, "lost": verdict.lost, "duplicated": verdict.duplicated,
+            "provenance_violations": verdict.provenanceViolations, "quota_errors": verdict.quotaErrors,
+            "cross_user_leaks": verdict.crossUserLeaks, "photo_mismatches": verdict.photoMismatches,
+            "non_terminal": verdict.nonTerminal, "failures": Array(verdict.failures.prefix(200)),
+            "budget_use": budget.use, "backlog_seconds": budget.backlogSeconds,
+            "creates_in_backlog": budget.createsInBacklog, "budget_per_minute": predictionsPerMinute,
+            "creates_per_minute_series": createsPerMinuteSeries,
+            "latency_ms": latency,
+            "peak_rss_bytes": Dictionary(uniqueKeysWithValues: zip(resources.names, resources.peaks)),
+            "cpu_seconds": Dictionary(uniqueKeysWithValues: zip(resources.names, resources.cpu)),
+            "rss_series": [
+                "names": resources.names,
+                "samples": resources.series.map { [$0.seconds] + $0.rss.map(Double.init) },
+            ],
+            "db_bytes": database.bytes, "db_rows": database.rows, "rows_per_user": rowsPerUser,
+            "fairness": [
+                "cohorts": fairness.cohorts, "median_spread_seconds": fairness.medianSpread,
+                "max_spread_seconds": fairness.maxSpread,
+                "per_instance_mean_wait_seconds": fairness.perInstanceMeanWait,
+            ],
+            "wall_seconds": wallSeconds,
+            "simulator_predictions": ledger.predictions.count, "simulator_trainings": ledger.trainings.count,
+        ]
+        return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+    }
+}

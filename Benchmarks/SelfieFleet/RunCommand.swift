@@ -1,0 +1,76 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+import SelfieModelKit
+import SelfieModelKitPostgres
+import SelfieModelKitPostgresTesting
+import SelfieModelKitServices
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `selfie-fleet run` (the default): sets up the world, drives the users, checks, reports.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the fleet (the default command).")
+
+    @Option(help: "How many users.")
+    var users = 1000
+
+    @Option(help: "How many host processes.")
+    var instances = 3
+
+    @Option(
+        help: "Use this PostgreSQL (a role that may serve: not a superuser, not BYPASSRLS) and leave the data there.")
+    var databaseURL: String?
+
+    @Option(
+        help:
+            "Use this selfie-sim (its API base, ending in /v1); REPLICATE_API_TOKEN and REPLICATE_OWNER come from the environment."
+    )
+    var replicateBaseURL: String?
+
+    @Option(help: "Write the figures as JSON to this file.")
+    var summary: String?
+
+    @Option(help: "selfie-sim's time scale (0.01 turns a 20-minute training into 12 seconds).")
+    var timeScale = 0.01
+
+    @Option(help: "Seed of the simulator and of the users' routing.")
+    var seed: UInt64 = 1
+
+    @Option(help: "How many users are in flight at once (0: all of them).")
+    var concurrency = 0
+
+    @Option(help: "Seconds between a user's training-status polls.")
+    var trainingPoll = 5.0
+
+    @Option(help: "Seconds between a user's generation-status polls.")
+    var generationPoll = 2.0
+
+    @Option(help: "Seconds the hosts' reconcilers wait between passes.")
+    var reconcileInterval = 15.0
+
+    @Option(help: "Give up after this many seconds.")
+    var timeout = 3600.0
+
+    @Option(help: "Keep the run's folder (logs, images) here instead of a temporary one.")
+    var workDirectory: String?
+
+    func validate() throws {
+        guard users >= 2 else { throw ValidationError("--users must be at least 2 (the isolation checks pair users).") }
+        guard instances >= 1 else { throw ValidationError("--instances must be at least 1.") }
+        guard timeScale > 0 else { throw ValidationError("--time-scale must be positive.") }
+    }
+
+    func run() async throws {
+        let fleet = try FleetRun(options: self)
+        let ok = try await fleet.run()
+        if !ok { throw ExitCode(1) }
+    }
+}
