@@ -321,6 +321,11 @@ let package = Package(
                 "SelfieModelKitPostgresTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The fleet's short form (50 users, 2 host processes) and a broken run its checks must catch.
+        .testTarget(
+            name: "SelfieFleetTests",
+            dependencies: ["selfie-fleet"]
+        ),
         .testTarget(
             name: "SelfieModelKitCompileFailTests",
             dependencies: ["SelfieModelKitValidation"]

@@ -15,8 +15,9 @@ struct UserOutcome: Sendable {
     var failure: String?
     var generationIDs: [String] = []
     var photoIDs: [String] = []
-    /// How long each generate call took (the wait for a create permit is most of it), and which host served it.
-    var generationWaits: [(host: Int, seconds: Double)] = []
+    /// Each generate call: which host served it, when it was sent (seconds since the run started), and how
+    /// long it took (the wait for a create permit is most of it).
+    var generationWaits: [(host: Int, issuedAt: Double, seconds: Double)] = []
     var quotaRefusals = 0
 }
 
@@ -54,6 +55,7 @@ struct FleetClient: Sendable {
 struct UserJourney: Sendable {
     let client: FleetClient
     let index: Int
+    let selfies: [SyntheticSelfies.Selfie]
     let runStart: ContinuousClock.Instant
     let looks: [String]
     let trainingPoll: Duration
@@ -77,7 +79,7 @@ struct UserJourney: Sendable {
             outcome.token = signUp.string("token")
             let token = outcome.token
 
-            for selfie in SyntheticSelfies.make(count: 12, seed: UInt64(index) + 1) {
+            for selfie in selfies {
                 let answer = try await client.send(
                     .POST, "/selfies", host: host(), token: token, body: selfie.png,
                     headers: [("X-File-Name", selfie.filename)])
@@ -117,6 +119,7 @@ struct UserJourney: Sendable {
                 ("/photoshoot", try JSONSerialization.data(withJSONObject: ["look": looks[(index + 1) % looks.count]])),
             ]
             let hosts = requests.map { _ in host() }
+            let issuedAt = seconds(since: runStart)
             let started = try await withThrowingTaskGroup(of: (Int, Int, Double, FleetClient.Answer).self) { group in
                 for (position, (path, body)) in requests.enumerated() {
                     group.addTask {
@@ -135,7 +138,7 @@ struct UserJourney: Sendable {
                     throw FleetFailure("\(requests[position].0) answered \(answer.status): \(answer.string("detail"))")
                 }
                 outcome.generationIDs.append(answer.string("generation"))
-                outcome.generationWaits.append((servedBy, wait))
+                outcome.generationWaits.append((servedBy, issuedAt, wait))
             }
             for generation in outcome.generationIDs {
                 while true {

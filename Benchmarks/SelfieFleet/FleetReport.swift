@@ -12,6 +12,8 @@ struct FleetReport: Sendable {
     let resources: (names: [String], peaks: [Int], cpu: [Double], series: [ResourceSampler.Sample])
     let database: DatabaseFigures
     let predictionsPerMinute: Double
+    /// The budget's burst allowance (a tenth of a minute's creates, as `RateLimit` sets it).
+    var burst: Int { max(1, Int(predictionsPerMinute) / 10) }
     let timeScale: Double
 
     /// Below this many waiting generation intents there is no backlog: the budget is not what holds them.
@@ -19,7 +21,8 @@ struct FleetReport: Sendable {
 
     // MARK: Figures
 
-    /// Prediction creates per minute while at least ``backlogThreshold`` intents waited, against the budget.
+    /// Prediction creates while at least ``backlogThreshold`` intents waited, against the most the budget
+    /// allows in that time (its burst plus its rate).
     var budget: (use: Double, backlogSeconds: Double, createsInBacklog: Int) {
         enum Event { case intent, create }
         var events: [(Date, Event)] = verdict.intents.map { ($0, .intent) }
@@ -39,7 +42,8 @@ struct FleetReport: Sendable {
             }
             previous = date
         }
-        let allowed = backlogSeconds * predictionsPerMinute / 60
+        // The most the budget could grant in the stretch: its burst, then its sustained rate.
+        let allowed = backlogSeconds > 0 ? Double(burst) + backlogSeconds * predictionsPerMinute / 60 : 0
         return (allowed > 0 ? Double(creates) / allowed : 0, backlogSeconds, creates)
     }
 
@@ -69,21 +73,25 @@ struct FleetReport: Sendable {
         }
     }
 
-    /// Users who started in the same second form a cohort; the spread is the gap between the longest and
-    /// the shortest wait for a generation to be started among them (each user's longest of three).
-    var fairness: (cohorts: Int, medianSpread: Double, maxSpread: Double, perInstanceMeanWait: [Double]) {
-        let finished = outcomes.filter { !$0.generationWaits.isEmpty }
-        let cohorts = Dictionary(grouping: finished) { Int($0.startedAt) }.values.filter { $0.count >= 2 }
+    /// Generate calls sent in the same second form a cohort (users asking together); the spread is the gap
+    /// between the longest and the shortest wait among them, whichever instance served each.
+    var fairness:
+        (cohorts: Int, medianSpread: Double, p95Spread: Double, maxSpread: Double, perInstanceMeanWait: [Double])
+    {
+        let calls = outcomes.flatMap(\.generationWaits)
+        let cohorts = Dictionary(grouping: calls) { Int($0.issuedAt) }.values.filter { $0.count >= 2 }
         let spreads = cohorts.map { cohort -> Double in
-            let waits = cohort.map { $0.generationWaits.map(\.seconds).max() ?? 0 }
+            let waits = cohort.map(\.seconds)
             return (waits.max() ?? 0) - (waits.min() ?? 0)
         }.sorted()
         var perInstance: [Double] = []
         for instance in 0..<instances {
-            let waits = finished.flatMap { $0.generationWaits.filter { $0.host == instance }.map(\.seconds) }
+            let waits = calls.filter { $0.host == instance }.map(\.seconds)
             perInstance.append(waits.isEmpty ? 0 : waits.reduce(0, +) / Double(waits.count))
         }
-        return (cohorts.count, Self.percentile(spreads, 50), spreads.last ?? 0, perInstance)
+        return (
+            cohorts.count, Self.percentile(spreads, 50), Self.percentile(spreads, 95), spreads.last ?? 0, perInstance
+        )
     }
 
     var rowsPerUser: Double {
@@ -118,8 +126,8 @@ struct FleetReport: Sendable {
         row(
             "fairness (same-second cohorts)",
             String(
-                format: "%d cohorts, spread median %.2f s, max %.2f s", fairness.cohorts, fairness.medianSpread,
-                fairness.maxSpread))
+                format: "%d cohorts, spread median %.2f s, p95 %.2f s, max %.2f s", fairness.cohorts,
+                fairness.medianSpread, fairness.p95Spread, fairness.maxSpread))
         row(
             "mean generate wait per instance",
             fairness.perInstanceMeanWait.map { String(format: "%.2f s", $0) }.joined(separator: ", "))
@@ -169,7 +177,7 @@ struct FleetReport: Sendable {
             "db_bytes": database.bytes, "db_rows": database.rows, "rows_per_user": rowsPerUser,
             "fairness": [
                 "cohorts": fairness.cohorts, "median_spread_seconds": fairness.medianSpread,
-                "max_spread_seconds": fairness.maxSpread,
+                "p95_spread_seconds": fairness.p95Spread, "max_spread_seconds": fairness.maxSpread,
                 "per_instance_mean_wait_seconds": fairness.perInstanceMeanWait,
             ],
             "wall_seconds": wallSeconds,

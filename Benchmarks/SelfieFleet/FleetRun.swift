@@ -9,6 +9,7 @@ import SelfieModelKit
 import SelfieModelKitPostgres
 import SelfieModelKitPostgresTesting
 import SelfieModelKitServices
+import SelfieModelKitTesting
 
 #if canImport(Glibc)
     import Glibc
@@ -100,7 +101,7 @@ struct FleetRun: Sendable {
         environment["REPLICATE_API_BASE_URL"] = apiBase
         environment["REPLICATE_OWNER"] = owner
         environment["DATABASE_URL"] = databaseURL
-        environment["SELFIE_MONTHLY_QUOTA"] = "3"
+        environment["SELFIE_MONTHLY_QUOTA"] = options.sabotages.contains(.quota) ? "2" : "3"
         environment["SELFIE_ENV"] = "development"
         environment["FLEET_SESSION_SECRET"] = UUID().uuidString + UUID().uuidString
         var hosts: [ChildProcess] = []
@@ -129,6 +130,16 @@ struct FleetRun: Sendable {
         let sampler = ResourceSampler(processes: hosts.map { ($0.name, $0.pid) }, start: runStart)
         let sampling = Task { await sampler.run() }
 
+        // The users' selfies: distinct synthetic people, rendered before the clock starts.
+        let persons = await withTaskGroup(of: (Int, [SyntheticSelfies.Selfie]).self) { group in
+            for person in 0..<options.selfiePersons {
+                group.addTask { (person, SyntheticSelfies.make(count: 12, seed: UInt64(person) + 1)) }
+            }
+            var rendered: [Int: [SyntheticSelfies.Selfie]] = [:]
+            for await (person, selfies) in group { rendered[person] = selfies }
+            return (0..<options.selfiePersons).map { rendered[$0] ?? [] }
+        }
+
         // The users.
         let looks = try LookCatalog.builtIn().looks.map(\.id.rawValue)
         let client = FleetClient(http: http, hosts: hostURLs)
@@ -141,7 +152,8 @@ struct FleetRun: Sendable {
             func startNext() {
                 guard next < options.users else { return }
                 let journey = UserJourney(
-                    client: client, index: next, runStart: usersStart, looks: looks,
+                    client: client, index: next, selfies: persons[next % persons.count], runStart: usersStart,
+                    looks: looks,
                     trainingPoll: .milliseconds(Int(options.trainingPoll * 1000)),
                     generationPoll: .milliseconds(Int(options.generationPoll * 1000)), deadline: deadline)
                 group.addTask { await journey.run() }
@@ -167,6 +179,11 @@ struct FleetRun: Sendable {
             || ledger.trainings.contains(where: { !Self.isTerminal($0.status) }), ContinuousClock.now < settleDeadline
         {
             try await Task.sleep(for: .seconds(2))
+            ledger = try await SimulatorLedger.read(http: http, apiBase: apiBase, token: token)
+        }
+        if !options.sabotages.isEmpty {
+            try await applySabotage(
+                outcomes: outcomes, store: store, http: http, apiBase: apiBase, token: token, images: images)
             ledger = try await SimulatorLedger.read(http: http, apiBase: apiBase, token: token)
         }
         var latencies: [String: [Double]] = [:]
@@ -204,6 +221,58 @@ struct FleetRun: Sendable {
         say("\nPASSED: every check held.")
         if options.workDirectory == nil { try? FileManager.default.removeItem(at: folder) }
         return true
+    }
+
+    /// Breaks the finished run on purpose, as `--sabotage` asks, so the checks below must fail.
+    private func applySabotage(
+        outcomes: [UserOutcome], store: PostgresSelfieModelStore, http: HTTPClient, apiBase: String, token: String,
+        images: URL
+    ) async throws {
+        let sabotages = options.sabotages
+        guard !sabotages.isEmpty else { return }
+        let users = outcomes.filter { !$0.user.isEmpty }
+        guard users.count >= 2 else { throw FleetFailure("sabotage needs two users who signed up") }
+        let first = AuthenticatedUser.verifiedByHost(try UserID(users[0].user), via: "fleet sabotage")
+        let second = AuthenticatedUser.verifiedByHost(try UserID(users[1].user), via: "fleet sabotage")
+        if sabotages.contains(.duplicatePrediction) {
+            guard
+                let generation = try await store.generations(for: first, limit: 10).first(where: {
+                    $0.predictionID != nil
+                })
+            else { throw FleetFailure("sabotage: user 0 has no started generation to repeat") }
+            var body = (try JSONSerialization.jsonObject(with: generation.requestBody) as? [String: Any]) ?? [:]
+            body.removeValue(forKey: "webhook")
+            body.removeValue(forKey: "webhook_events_filter")
+            var request = HTTPClientRequest(url: apiBase + "/predictions")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+            let response = try await http.execute(request, timeout: .seconds(60))
+            say("  sabotage: sent generation \(generation.id)'s request again: \(response.status.code)")
+        }
+        if sabotages.contains(.corruptPhoto) {
+            var photos = try await store.photos(of: .generated, for: first)
+            for _ in 0..<60 where photos.isEmpty {
+                try await Task.sleep(for: .milliseconds(500))
+                photos = try await store.photos(of: .generated, for: first)
+            }
+            guard let photo = photos.first else { throw FleetFailure("sabotage: user 0 has no photo to corrupt") }
+            let file = images.appendingPathComponent(photo.storageKey.path)
+            var bytes = try Data(contentsOf: file)
+            bytes[bytes.count / 2] ^= 0xFF
+            try bytes.write(to: file)
+            say("  sabotage: changed one byte of photo \(photo.id)")
+        }
+        if sabotages.contains(.strayFile) {
+            guard let selfie = try await store.photos(of: .selfie, for: first).first else {
+                throw FleetFailure("sabotage: user 0 has no selfie to copy")
+            }
+            let target = images.appendingPathComponent(
+                ImageKey(user: second.id, kind: .selfie, photo: PhotoID()).path)
+            try FileManager.default.copyItem(at: images.appendingPathComponent(selfie.storageKey.path), to: target)
+            say("  sabotage: copied a selfie of \(first.id) into \(second.id)'s folder")
+        }
     }
 
     static func isTerminal(_ status: String) -> Bool { ["succeeded", "failed", "canceled"].contains(status) }

@@ -62,10 +62,27 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Keep the run's folder (logs, images) here instead of a temporary one.")
     var workDirectory: String?
 
+    @Option(help: "How many distinct synthetic people the users' selfies show (rendered before the run).")
+    var selfiePersons = 16
+
+    @Option(
+        help: ArgumentHelp(
+            "Break the run on purpose to prove the checks catch it: comma-separated duplicate-prediction, "
+                + "corrupt-photo, stray-file, quota.", visibility: .hidden))
+    var sabotage: String?
+
     func validate() throws {
         guard users >= 2 else { throw ValidationError("--users must be at least 2 (the isolation checks pair users).") }
         guard instances >= 1 else { throw ValidationError("--instances must be at least 1.") }
         guard timeScale > 0 else { throw ValidationError("--time-scale must be positive.") }
+        guard selfiePersons >= 1 else { throw ValidationError("--selfie-persons must be at least 1.") }
+        for name in sabotages where !Sabotage.allCases.map(\.rawValue).contains(name.rawValue) {
+            throw ValidationError("unknown --sabotage \(name.rawValue)")
+        }
+    }
+
+    var sabotages: [Sabotage] {
+        (sabotage ?? "").split(separator: ",").map { Sabotage(rawValue: String($0)) ?? .unknown }
     }
 
     func run() async throws {
@@ -73,4 +90,18 @@ struct RunCommand: AsyncParsableCommand {
         let ok = try await fleet.run()
         if !ok { throw ExitCode(1) }
     }
+}
+
+/// Deliberate faults for proving that the fleet's checks fail when they should (`--sabotage`).
+enum Sabotage: String, Sendable, CaseIterable {
+    /// After the users finish, one generation's exact request is sent to Replicate a second time.
+    case duplicatePrediction = "duplicate-prediction"
+    /// One stored photo's bytes are changed in the image store.
+    case corruptPhoto = "corrupt-photo"
+    /// One user's selfie file is copied into another user's folder of the image store.
+    case strayFile = "stray-file"
+    /// The hosts allow 2 generations a month instead of 3.
+    case quota
+    /// A name that is none of the above (refused by validation).
+    case unknown
 }

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// The short form of the fleet run (the long form is `swift run -c release selfie-fleet`; Docs/benchmarks.md):
+/// the same program and the same checks, on fewer users and two host processes, plus a run broken on
+/// purpose that the checks must catch.
+@Suite("selfie-fleet", .serialized)
+struct FleetTests {
+    /// Users in the short form: `FLEET_TEST_USERS`, 50 by default.
+    static var users: Int {
+        Int(ProcessInfo.processInfo.environment["FLEET_TEST_USERS"] ?? "") ?? 50
+    }
+
+    @Test("users on two host processes: every check holds, and the figures are written")
+    func shortFleet() throws {
+        let summary = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: summary) }
+        let result = try Fleet.run(["--users", String(Self.users), "--instances", "2", "--summary", summary.path])
+        #expect(result.status == 0, "the fleet failed:\n\(result.output)")
+        #expect(result.output.contains("PASSED: every check held."))
+        let figures = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any])
+        #expect(figures["users_completed"] as? Int == Self.users)
+        for key in ["lost", "duplicated", "provenance_violations", "quota_errors", "cross_user_leaks", "non_terminal"] {
+            #expect(figures[key] as? Int == 0, "\(key) is \(figures[key] ?? "missing")")
+        }
+        #expect(figures["simulator_predictions"] as? Int == 3 * Self.users)
+        #expect(figures["simulator_trainings"] as? Int == Self.users)
+        let peaks = try #require(figures["peak_rss_bytes"] as? [String: Int])
+        #expect(peaks.count == 2)
+        for (host, peak) in peaks {
+            #expect(peak > 0 && peak <= 256 << 20, "\(host) peaked at \(peak) bytes")
+        }
+        let latency = try #require(figures["latency_ms"] as? [String: [String: Double]])
+        for call in ["addSelfies", "startTraining", "maya.generate", "photoshoot.generate", "webhook"] {
+            #expect(latency[call]?["count"] ?? 0 > 0, "no latency figures for \(call)")
+        }
+        for key in ["budget_use", "db_bytes", "wall_seconds", "cpu_seconds", "fairness", "rows_per_user"] {
+            #expect(figures[key] != nil, "\(key) missing")
+        }
+    }
+
+    @Test("a run broken on purpose fails, naming each fault")
+    func sabotage() throws {
+        let summary = FileManager.default.temporaryDirectory.appendingPathComponent("fleet-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: summary) }
+        let result = try Fleet.run([
+            "--users", "3", "--instances", "2", "--summary", summary.path,
+            "--sabotage", "duplicate-prediction,corrupt-photo,stray-file,quota",
+        ])
+        #expect(result.status == 1, "the broken run did not fail:\n\(result.output)")
+        #expect(result.output.contains("FAILED"))
+        #expect(result.output.contains("belongs to no recorded generation"), "the duplicate went unseen")
+        #expect(result.output.contains("is missing or differs in the image store"), "the corrupt photo went unseen")
+        #expect(result.output.contains("belongs to no photo of its user"), "the stray file went unseen")
+        #expect(result.output.contains("quota-exceeded") || result.output.contains("429"), "the quota went unseen")
+        let figures = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any])
+        #expect(figures["duplicated"] as? Int ?? 0 >= 1)
+        #expect(figures["photo_mismatches"] as? Int ?? 0 >= 1)
+        #expect(figures["cross_user_leaks"] as? Int ?? 0 >= 1)
+        #expect(figures["quota_errors"] as? Int ?? 0 >= 1)
+        #expect(figures["users_completed"] as? Int ?? 3 < 3)
+    }
+}
+
+enum Fleet {
+    struct Result {
+        let status: Int32
+        let output: String
+    }
+
+    /// Runs the built `selfie-fleet` (beside this test bundle) and collects its output.
+    static func run(_ arguments: [String]) throws -> Result {
+        let executable = URL(
+            fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        var directory = executable.deletingLastPathComponent()
+        while directory.path != "/",
+            !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("selfie-fleet").path)
+        {
+            directory = directory.deletingLastPathComponent()
+        }
+        let process = Process()
+        process.executableURL = directory.appendingPathComponent("selfie-fleet")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["DATABASE_URL", "REPLICATE_API_TOKEN", "REPLICATE_API_BASE_URL", "PUBLIC_URL"] {
+            environment.removeValue(forKey: key)
+        }
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
