@@ -97,6 +97,8 @@ struct FleetVerdict: Sendable {
     var provenanceViolations = 0
     var quotaErrors = 0
     var crossUserLeaks = 0
+    /// Files in the image store that no photo record names (bytes written for a completion that never landed).
+    var strayFiles = 0
     var nonTerminal = 0
     var photoMismatches = 0
     /// When each generation intent was recorded, for the budget figures.
@@ -256,7 +258,7 @@ struct FleetChecker: Sendable {
             verdict.failures.append("training \(job.id) at the simulator belongs to no recorded attempt")
         }
         for file in Self.files(under: imagesRoot.appendingPathComponent("users")) where !knownFiles.contains(file) {
-            verdict.crossUserLeaks += 1
+            verdict.strayFiles += 1
             verdict.failures.append("image store file \(file) belongs to no photo of its user")
         }
         return verdict

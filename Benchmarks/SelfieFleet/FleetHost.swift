@@ -178,7 +178,7 @@ actor HostRouter {
         case "stats":
             return await stats()
         case "signUp":
-            let id = try! UserID("f" + String(UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(15)))
+            let id = try! UserID("f0" + String(UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(14)))
             return .json(201, ["user": id.rawValue, "token": sessions.token(for: id)])
         default:
             break

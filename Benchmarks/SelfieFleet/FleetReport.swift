@@ -6,6 +6,8 @@ struct FleetReport: Sendable {
     let instances: Int
     let wallSeconds: Double
     let verdict: FleetVerdict
+    /// Bytes in the image store after the run (selfies and photos of every user).
+    let imageBytes: Int
     let outcomes: [UserOutcome]
     let ledger: SimulatorLedger
     let latencies: [String: [Double]]
@@ -114,7 +116,8 @@ struct FleetReport: Sendable {
         row("lost / duplicated", "\(verdict.lost) / \(verdict.duplicated)")
         row("provenance violations", "\(verdict.provenanceViolations)")
         row("quota errors", "\(verdict.quotaErrors)")
-        row("cross-user reads / stray files", "\(verdict.crossUserLeaks)")
+        row("cross-user reads", "\(verdict.crossUserLeaks)")
+        row("stray image-store files", "\(verdict.strayFiles)")
         row("photos missing or differing", "\(verdict.photoMismatches)")
         row("jobs not terminal", "\(verdict.nonTerminal)")
         row("jobs at the simulator", "\(ledger.predictions.count) predictions, \(ledger.trainings.count) trainings")
@@ -136,6 +139,7 @@ struct FleetReport: Sendable {
                 "\(name): peak RSS / CPU",
                 String(format: "%.1f MiB / %.1f s", Double(resources.peaks[index]) / 1_048_576, resources.cpu[index]))
         }
+        row("image store", String(format: "%.1f MiB", Double(imageBytes) / 1_048_576))
         row("database size", String(format: "%.1f MiB", Double(database.bytes) / 1_048_576))
         row(
             "rows per user",
@@ -162,7 +166,8 @@ struct FleetReport: Sendable {
             "users": users, "instances": instances, "time_scale": timeScale,
             "users_completed": verdict.usersCompleted, "lost": verdict.lost, "duplicated": verdict.duplicated,
             "provenance_violations": verdict.provenanceViolations, "quota_errors": verdict.quotaErrors,
-            "cross_user_leaks": verdict.crossUserLeaks, "photo_mismatches": verdict.photoMismatches,
+            "cross_user_leaks": verdict.crossUserLeaks, "stray_files": verdict.strayFiles,
+            "photo_mismatches": verdict.photoMismatches,
             "non_terminal": verdict.nonTerminal, "failures": Array(verdict.failures.prefix(200)),
             "budget_use": budget.use, "backlog_seconds": budget.backlogSeconds,
             "creates_in_backlog": budget.createsInBacklog, "budget_per_minute": predictionsPerMinute,
@@ -174,7 +179,8 @@ struct FleetReport: Sendable {
                 "names": resources.names,
                 "samples": resources.series.map { [$0.seconds] + $0.rss.map(Double.init) },
             ],
-            "db_bytes": database.bytes, "db_rows": database.rows, "rows_per_user": rowsPerUser,
+            "image_bytes": imageBytes, "db_bytes": database.bytes, "db_rows": database.rows,
+            "rows_per_user": rowsPerUser,
             "fairness": [
                 "cohorts": fairness.cohorts, "median_spread_seconds": fairness.medianSpread,
                 "p95_spread_seconds": fairness.p95Spread, "max_spread_seconds": fairness.maxSpread,

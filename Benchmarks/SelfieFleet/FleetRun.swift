@@ -123,8 +123,11 @@ struct FleetRun: Sendable {
         }
         say("  hosts: \(zip(hosts, hostURLs).map { "\($0.name) pid \($0.pid) at \($1)" }.joined(separator: "; "))")
 
+        let inFlightUsers = options.concurrency > 0 ? min(options.concurrency, options.users) : options.users
         var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 512
+        // Every user in flight may hold a connection to each host; a request waits for one up to two minutes.
+        httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(64, inFlightUsers + 16)
+        httpConfiguration.timeout.connect = .seconds(120)
         httpConfiguration.redirectConfiguration = .disallow
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let sampler = ResourceSampler(processes: hosts.map { ($0.name, $0.pid) }, start: runStart)
@@ -203,8 +206,14 @@ struct FleetRun: Sendable {
         for host in hosts { await host.stop() }
         try await http.shutdown()
 
+        let imageBytes = FleetChecker.files(under: images.appendingPathComponent("users")).reduce(0) { total, path in
+            total
+                + ((try? FileManager.default.attributesOfItem(atPath: images.appendingPathComponent(path).path))?[
+                    .size] as? Int ?? 0)
+        }
         let report = FleetReport(
             users: options.users, instances: options.instances, wallSeconds: wallSeconds, verdict: verdict,
+            imageBytes: imageBytes,
             outcomes: outcomes, ledger: ledger, latencies: latencies, resources: resources, database: database,
             predictionsPerMinute: 600, timeScale: options.timeScale)
         report.printTable()
