@@ -9,8 +9,28 @@ extension ImageGenerationService {
     /// On success every output is downloaded into the `ImageStore` and verified (a PNG, 3:4, its sha256
     /// recorded), and only then is the generation marked succeeded, together with its photo rows, in one
     /// store transaction. A URL is never stored alone. Idempotent: the same report twice changes nothing.
+    ///
+    /// Another path may move the generation between this call's read and its write (a webhook on another
+    /// instance, the reconciler, a cancel); the store then refuses the write, the bytes this call stored
+    /// for a completion that did not land are deleted, and the report is decided again on a fresh read (at
+    /// most ``applyRounds`` times), so a report that was overtaken is not an error.
     @discardableResult
     public func apply(_ prediction: Prediction) async throws -> GenerationRecord? {
+        var round = 1
+        while true {
+            do {
+                return try await applyOnce(prediction)
+            } catch let error as SelfieModelKitError where error.code == .transitionConflict && round < Self.applyRounds
+            {
+                round += 1
+            }
+        }
+    }
+
+    /// How many times ``apply(_:)`` reads and decides again after another path moved the job first.
+    static let applyRounds = 3
+
+    private func applyOnce(_ prediction: Prediction) async throws -> GenerationRecord? {
         guard let generation = try await context.store.systemGeneration(predictionID: prediction.id) else {
             context.logger.warning("prediction not ours", metadata: ["prediction": "\(prediction.id)"])
             return nil
@@ -31,8 +51,19 @@ extension ImageGenerationService {
             } catch let error as ReplicateError where error.httpStatus == 404 || error.httpStatus == 410 {
                 return try await finish(generation, .failed, FailureExplanation.expiredOutputs)
             }
-            let outcome = try await context.store.systemCompleteGeneration(
-                generation.id, expected: generation.status, photos: photos)
+            let outcome: TransitionOutcome<GenerationRecord>
+            do {
+                outcome = try await context.store.systemCompleteGeneration(
+                    generation.id, expected: generation.status, photos: photos)
+            } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+                // The generation moved on meanwhile. Photo ids derive from the generation, so when it
+                // succeeded elsewhere these bytes are its photos' bytes; otherwise nothing names them.
+                let current = try await context.store.systemGeneration(predictionID: prediction.id)
+                if current?.status != .succeeded {
+                    for photo in photos { try? await context.images.delete(photo.storageKey) }
+                }
+                throw error
+            }
             if outcome.didApply {
                 StudioMetrics.generationFinished(outcome: "succeeded")
                 context.logger.info(

@@ -9,8 +9,28 @@ extension ModelTrainingService {
     /// Idempotent: the same report twice changes nothing. On success it first confirms the new version
     /// exists (`GET` version), then switches the user's model to it and marks it completed in one store
     /// transaction, keeping the version's schema. A training the store does not know is ignored.
+    ///
+    /// Another path may move the attempt between this call's read and its write (a webhook on another
+    /// instance, the reconciler, the user's cancel); the store then refuses the write, and the report is
+    /// decided again on a fresh read (at most ``applyRounds`` times), so a report that was overtaken is
+    /// not an error.
     @discardableResult
     public func apply(_ training: Training) async throws -> TrainingAttempt? {
+        var round = 1
+        while true {
+            do {
+                return try await applyOnce(training)
+            } catch let error as SelfieModelKitError where error.code == .transitionConflict && round < Self.applyRounds
+            {
+                round += 1
+            }
+        }
+    }
+
+    /// How many times ``apply(_:)`` reads and decides again after another path moved the job first.
+    static let applyRounds = 3
+
+    private func applyOnce(_ training: Training) async throws -> TrainingAttempt? {
         guard let attempt = try await context.store.systemTrainingAttempt(trainingID: training.id) else {
             context.logger.warning("training not ours", metadata: ["training": "\(training.id)"])
             return nil
