@@ -76,6 +76,33 @@ public final class PostgresRateBudgetStore: RateBudgetStore, Sendable {
         return wait == 0 ? .granted : .retry(after: .nanoseconds(wait))
     }
 
+    /// Takes one permit for `claimant`, sharing the bucket between instances in proportion to their waiting
+    /// users (start-time fair queuing; ADR 0407): an instance more than one round ahead of the slowest
+    /// instance that asked within ``fairShareWindow(for:)`` waits one interval, so users, not instances,
+    /// share the limit. An instance that stops asking (its queue emptied, or it crashed) drops out of the
+    /// comparison after that window.
+    /// - Throws: as ``takePermit(from:limit:now:)``.
+    public func takePermit(
+        from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
+    ) async throws -> PermitDecision {
+        let skew = maximumClockSkew.map { RateBudgetTime.nanoseconds($0) }
+        let window = RateBudgetTime.nanoseconds(Self.fairShareWindow(for: limit))
+        let query: PostgresQuery = """
+            SELECT selfie_system_take_fair_rate_permit(
+                \(bucket.name), \(claimant.instance), \(Int32(clamping: claimant.waitingUsers)),
+                \(RateBudgetTime.nanoseconds(now)), \(limit.intervalNanoseconds), \(limit.toleranceNanoseconds),
+                \(skew), \(window))
+            """
+        let wait = try await single(query)
+        return wait == 0 ? .granted : .retry(after: .nanoseconds(wait))
+    }
+
+    /// How long an instance counts as asking after its last request: two seconds, or four of `limit`'s
+    /// intervals when that is longer (a waiting instance asks at least once an interval).
+    public static func fairShareWindow(for limit: RateLimit) -> Duration {
+        max(.seconds(2), limit.interval * 4)
+    }
+
     /// Grants nothing from `bucket` before `date`, in every instance; extends, never shortens, an existing
     /// pause.
     /// - Throws: `SelfieModelKitError` with code `.storage` when the database fails (or is not migrated).

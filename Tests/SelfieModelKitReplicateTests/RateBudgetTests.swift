@@ -142,3 +142,46 @@ extension ManualSchedulingClock {
         SchedulingClock(now: { [self] in now }, sleep: { [self] in try await sleep(for: $0) })
     }
 }
+
+/// Records what the budget tells a shared store about itself; refuses the first permit for a second,
+/// then grants every permit.
+private actor ClaimantRecorder: RateBudgetStore {
+    private(set) var claimants: [PermitClaimant] = []
+
+    func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) -> PermitDecision { .granted }
+
+    func takePermit(
+        from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
+    ) -> PermitDecision {
+        claimants.append(claimant)
+        return claimants.count == 1 ? .retry(after: .seconds(1)) : .granted
+    }
+
+    func pause(_ bucket: RateBucket, until date: Date) {}
+}
+
+@Suite("Rate budget: what a shared store is told")
+struct RateBudgetClaimantTests {
+    @Test("each permit request names the instance and how many users wait in it")
+    func claimantCountsWaitingUsers() async throws {
+        let recorder = ClaimantRecorder()
+        let clock = ManualSchedulingClock()
+        let budget = RateBudget(store: recorder, clock: clock.schedulingClock, instance: "instance-test-1")
+        #expect(budget.instance == "instance-test-1")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await budget.acquire(.general, for: try UserID("carol3")) }
+            #expect(await eventually { clock.sleeperCount == 1 }, "the first request was told to wait")
+            for name in ["dave4", "erin5"] {
+                group.addTask { try await budget.acquire(.general, for: try UserID(name)) }
+            }
+            group.addTask { try await budget.acquire(.general, for: nil) }
+            #expect(await eventually { await budget.waitingCount(in: .general) == 4 })
+            clock.advance(by: 1)
+            try await group.waitForAll()
+        }
+        let claimants = await recorder.claimants
+        #expect(claimants.allSatisfy { $0.instance == "instance-test-1" })
+        // Carol alone; then carol, dave, erin and the system (counted as one); then one fewer each grant.
+        #expect(claimants.map(\.waitingUsers) == [1, 4, 3, 2, 1])
+    }
+}

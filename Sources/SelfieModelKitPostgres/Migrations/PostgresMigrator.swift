@@ -72,7 +72,9 @@ public struct PostgresMigrator: Sendable {
             statements.append("GRANT SELECT, INSERT ON \(configuration.usersTableName.quoted) TO \(role.quoted)")
         }
         statements.append("SET LOCAL ROLE \(configuration.systemRole.quoted)")
-        for signature in MigrationSQL.systemFunctionSignatures + MigrationSQL.rateBudgetFunctionSignatures {
+        for signature in MigrationSQL.systemFunctionSignatures + MigrationSQL.rateBudgetFunctionSignatures
+            + MigrationSQL.fairShareFunctionSignatures
+        {
             statements.append("GRANT EXECUTE ON FUNCTION \(signature) TO \(role.quoted)")
         }
         statements.append("RESET ROLE")

@@ -12,6 +12,11 @@ import SelfieModelKit
 /// The counting itself lives in a ``RateBudgetStore`` (in memory by default; a database-backed store
 /// makes the limit hold across host instances). Waiting is done by one caller at a time per bucket (the
 /// "pump"), on the injected ``SchedulingClock``, so tests run on virtual time.
+///
+/// Across instances: each permit request names this budget's ``instance`` and how many users wait in it
+/// (``PermitClaimant``), so a shared store (`PostgresRateBudgetStore`) can give each instance a share in
+/// proportion to its waiting users. Together with the round-robin inside each process, every waiting user
+/// of the fleet gets about the same share, whichever instance holds the request.
 public actor RateBudget {
     /// The limits of the two buckets.
     public struct Limits: Sendable, Hashable {
@@ -132,6 +137,8 @@ public actor RateBudget {
     private let store: any RateBudgetStore
     private let limits: Limits
     private let clock: SchedulingClock
+    /// This budget's name towards a shared store: unique per instance while it runs.
+    public nonisolated let instance: String
     private var lanes: [RateBucket: Lane] = [:]
     private var nextTicketID: UInt64 = 0
 
@@ -140,13 +147,17 @@ public actor RateBudget {
     ///   - limits: the per-bucket limits; Replicate's published ones by default.
     ///   - store: where the counts live; a fresh in-memory store by default.
     ///   - clock: time and sleep; the system clock by default.
+    ///   - instance: this instance's name towards a shared store; by default the process id and a random
+    ///     suffix.
     public init(
         limits: Limits = Limits(), store: any RateBudgetStore = InMemoryRateBudgetStore(),
-        clock: SchedulingClock = .system
+        clock: SchedulingClock = .system,
+        instance: String = "instance-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
     ) {
         self.limits = limits
         self.store = store
         self.clock = clock
+        self.instance = instance
     }
 
     /// Waits for a permit to send one request in `bucket` on behalf of `user` (`nil` for system calls).
@@ -208,7 +219,8 @@ public actor RateBudget {
             }
             let decision: PermitDecision
             do {
-                decision = try await store.takePermit(from: bucket, limit: limit, now: clock.now())
+                let claimant = PermitClaimant(instance: instance, waitingUsers: max(1, lanes[bucket]?.ring.count ?? 1))
+                decision = try await store.takePermit(from: bucket, limit: limit, now: clock.now(), claimant: claimant)
             } catch {
                 abandonPump(bucket, removing: own)
                 throw error

@@ -53,9 +53,39 @@ public enum PermitDecision: Sendable, Hashable {
 public protocol RateBudgetStore: Sendable {
     /// Takes one permit from `bucket` under `limit` at `now`, or says how long to wait for one.
     func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) async throws -> PermitDecision
+    /// Takes one permit for `claimant`, one of several instances sharing the budget: a store shared by
+    /// instances gives each a share in proportion to the users waiting in it, so users, not instances,
+    /// share the limit. The default ignores `claimant` (right for a store that serves one process).
+    func takePermit(
+        from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
+    ) async throws -> PermitDecision
     /// Grants nothing from `bucket` before `date`, because Replicate answered 429 (extends, never
     /// shortens, an existing pause).
     func pause(_ bucket: RateBucket, until date: Date) async throws
+}
+
+/// Who asks a shared ``RateBudgetStore`` for a permit: one host instance, and how many users wait in it.
+public struct PermitClaimant: Sendable, Hashable {
+    /// A name unique to the instance while it runs, such as `"host-a-1234-5f2c"`.
+    public var instance: String
+    /// How many users (the system counting as one) have a request waiting in the instance's queue for
+    /// the bucket, at least 1 while it asks.
+    public var waitingUsers: Int
+
+    /// Describes a claimant.
+    public init(instance: String, waitingUsers: Int) {
+        self.instance = instance
+        self.waitingUsers = waitingUsers
+    }
+}
+
+extension RateBudgetStore {
+    /// Ignores `claimant`: the limit alone decides (a store that serves one process).
+    public func takePermit(
+        from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
+    ) async throws -> PermitDecision {
+        try await takePermit(from: bucket, limit: limit, now: now)
+    }
 }
 
 /// A ``RateBudgetStore`` for one process, implementing the generic cell rate algorithm: one
