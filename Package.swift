@@ -217,6 +217,21 @@ let package = Package(
             dependencies: ["SelfieModelKit", "SelfieModelKitReplicate"],
             path: "Benchmarks/UploadBenchmark"
         ),
+        // Create-and-wait throughput and peak memory of the library (both transports) against Replicate's
+        // official Python client, on the same selfie-sim (Linux). The only target that needs
+        // async-http-client besides the transport's own.
+        .executableTarget(
+            name: "client-comparison",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitValidation",
+                "SelfieModelKitReplicate",
+                "SelfieModelKitAsyncHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/ClientComparison",
+            exclude: ["python"]
+        ),
         .testTarget(
             name: "SelfieModelKitReplicateTests",
             dependencies: [
