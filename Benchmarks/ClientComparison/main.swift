@@ -40,7 +40,9 @@ let defaultToken = "r8_client_comparison"
 
 // MARK: - What one measurement reports
 
-/// One child process's figures: `operations` create-and-wait operations at `concurrency`.
+/// One child process's figures: `operations` create-and-wait operations at `concurrency`. `seconds` and
+/// `cpuSeconds` cover the operations only (not start-up or imports); `peakRSSBytes` is the whole
+/// process's peak resident set.
 struct Measurement: Codable, Sendable {
     var operations: Int
     var succeeded: Int
@@ -69,7 +71,7 @@ func status(_ field: String) -> Int {
 /// User plus system CPU time of this process so far.
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
     return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
@@ -128,6 +130,7 @@ func runLibrary(
         throw BenchmarkFailure(description: "unknown transport \(name)")
     }
     let client = try unthrottledClient(apiURL: apiURL, token: token, transport: transport)
+    let cpuAtStart = cpuSeconds()
     let start = ContinuousClock.now
     let succeeded = try await withThrowingTaskGroup(of: Int.self) { group in
         for count in shares(of: operations, over: concurrency) {
@@ -149,7 +152,7 @@ func runLibrary(
     let seconds = elapsedSeconds(since: start)
     let measurement = Measurement(
         operations: operations, succeeded: succeeded, failures: operations - succeeded, seconds: seconds,
-        peakRSSBytes: status("VmHWM"), cpuSeconds: cpuSeconds())
+        peakRSSBytes: status("VmHWM"), cpuSeconds: cpuSeconds() - cpuAtStart)
     try await httpClient?.shutdown()
     print(String(decoding: try JSONEncoder().encode(measurement), as: UTF8.self))
 }
@@ -159,7 +162,8 @@ if arguments.first == "__run-library" {
     guard arguments.count == 9, let apiURL = URL(string: arguments[2]), let concurrency = Int(arguments[6]),
         let operations = Int(arguments[7]), let poll = Double(arguments[8])
     else {
-        FileHandle.standardError.write(Data("usage: __run-library TRANSPORT API_URL TOKEN USER VERSION N OPS POLL\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: __run-library TRANSPORT API_URL TOKEN USER VERSION N OPS POLL\n".utf8))
         exit(2)
     }
     try await runLibrary(
@@ -286,7 +290,8 @@ final class SimulatorProcess {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw BenchmarkFailure(
                 description:
-                    "\(binary.path) is not built; run `swift build -c release --product selfie-sim` (or pass --sim-url)")
+                    "\(binary.path) is not built; run `swift build -c release --product selfie-sim` (or pass --sim-url)"
+            )
         }
         let log = Paths.workspace.appendingPathComponent("selfie-sim.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -500,6 +505,8 @@ struct Summary: Codable {
     var pythonClient: String?
     var cpus: Int
     var memoryBytes: UInt64
+    var loadAverageBefore: String
+    var loadAverageAfter: String
     var rows: [Row]
     var ratios: [Ratio]
     /// At the highest level: throughput ≥ 5× and memory ≤ ½ of the Python client's, per transport.
@@ -511,8 +518,16 @@ struct Summary: Codable {
         case timeScale = "time_scale"
         case pythonClient = "python_client"
         case memoryBytes = "memory_bytes"
+        case loadAverageBefore = "load_average_before"
+        case loadAverageAfter = "load_average_after"
         case targetMet = "target_met"
     }
+}
+
+/// The 1-, 5- and 15-minute load averages (/proc/loadavg): how busy the machine was around the run.
+func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
 }
 
 func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
@@ -538,12 +553,14 @@ do {
     let bodyFile = Paths.workspace.appendingPathComponent("prediction-body.json")
     try generation(user: user, version: version).jsonBody().write(to: bodyFile)
     let clients = options.clients.filter { $0 != "python" || python != nil }
+    let loadBefore = loadAverage()
 
     print(
         """
         client-comparison: \(command)
         selfie-sim \(rootURL) (rate limits off, --time-scale \(options.timeScale)); poll interval \(options.pollInterval) s \
         for every client; Python: \(pythonClientRequirement) (\(options.pythonMode))
+        Load average before: \(loadBefore) (\(ProcessInfo.processInfo.activeProcessorCount) CPUs)
         Each operation: POST /v1/predictions (the same body), then GET /v1/predictions/{id} every poll interval until terminal.
         """)
     print(
@@ -607,14 +624,17 @@ do {
                     + (targetMet[ratio.transport]! ? "met" : "missed"))
         }
     }
+    print("Load average after: \(loadAverage())")
 
     if let path = options.summary {
         let formatter = ISO8601DateFormatter()
         let summary = Summary(
             date: formatter.string(from: Date()), command: command, pollIntervalSeconds: options.pollInterval,
-            timeScale: options.timeScale, pythonClient: python == nil ? nil : "\(pythonClientRequirement) (\(options.pythonMode))",
+            timeScale: options.timeScale,
+            pythonClient: python == nil ? nil : "\(pythonClientRequirement) (\(options.pythonMode))",
             cpus: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
-            rows: rows, ratios: ratios, targetMet: targetMet)
+            loadAverageBefore: loadBefore, loadAverageAfter: loadAverage(), rows: rows, ratios: ratios,
+            targetMet: targetMet)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(summary).write(to: URL(fileURLWithPath: path))

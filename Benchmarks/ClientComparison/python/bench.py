@@ -2,7 +2,9 @@
 
 Run by `client-comparison` (Benchmarks/ClientComparison), one process per measurement, so the peak
 resident set it reports is this interpreter's own. Prints one JSON line:
-{"operations", "succeeded", "failures", "seconds", "peak_rss_bytes", "cpu_seconds"}.
+{"operations", "succeeded", "failures", "seconds", "peak_rss_bytes", "cpu_seconds"}: the seconds and CPU
+seconds of the operations alone (not the interpreter's start or imports), the peak resident set of the
+whole process.
 
 Each operation is `predictions.create(version=..., input=...)` then `prediction.wait()`, which polls
 `GET /v1/predictions/{id}` every `client.poll_interval` seconds until the prediction is terminal. The
@@ -85,6 +87,7 @@ def main():
     client = replicate.Client(api_token=args.token, base_url=args.base_url)
     client.poll_interval = args.poll_interval  # what Prediction.wait / async_wait sleep between polls
 
+    cpu_at_start = cpu_seconds()
     start = time.perf_counter()
     if args.mode == "asyncio":
         outcomes = asyncio.run(run_asyncio(client, body["version"], body["input"], args.operations, args.concurrency))
@@ -99,7 +102,7 @@ def main():
             "failures": len(outcomes) - succeeded,
             "seconds": seconds,
             "peak_rss_bytes": peak_rss_bytes(),
-            "cpu_seconds": cpu_seconds(),
+            "cpu_seconds": cpu_seconds() - cpu_at_start,
             "replicate_version": replicate.__about__.__version__,
         },
         sys.stdout,
