@@ -2,9 +2,9 @@
 
 Run by `client-comparison` (Benchmarks/ClientComparison), one process per measurement, so the peak
 resident set it reports is this interpreter's own. Prints one JSON line:
-{"operations", "succeeded", "failures", "seconds", "peak_rss_bytes", "cpu_seconds"}: the seconds and CPU
+{"operations", "succeeded", "failures", "seconds", "peak_rss_bytes", "anon_rss_bytes", "cpu_seconds"}: the seconds and CPU
 seconds of the operations alone (not the interpreter's start or imports), the peak resident set of the
-whole process.
+whole process, and its anonymous (private) resident memory at the end.
 
 Each operation is `predictions.create(version=..., input=...)` then `prediction.wait()`, which polls
 `GET /v1/predictions/{id}` every `client.poll_interval` seconds until the prediction is terminal. The
@@ -23,16 +23,21 @@ from concurrent.futures import ThreadPoolExecutor
 import replicate
 
 
-def peak_rss_bytes():
-    """VmHWM from /proc/self/status (the peak resident set), else ru_maxrss."""
+def status(field):
+    """A field of /proc/self/status in bytes (VmHWM: the peak resident set; RssAnon: private memory)."""
     try:
-        with open("/proc/self/status", encoding="utf-8") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
+        with open("/proc/self/status", encoding="utf-8") as lines:
+            for line in lines:
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) * 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return 0
+
+
+def peak_rss_bytes():
+    """VmHWM, else ru_maxrss."""
+    return status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def cpu_seconds():
@@ -102,6 +107,7 @@ def main():
             "failures": len(outcomes) - succeeded,
             "seconds": seconds,
             "peak_rss_bytes": peak_rss_bytes(),
+            "anon_rss_bytes": status("RssAnon"),
             "cpu_seconds": cpu_seconds() - cpu_at_start,
             "replicate_version": replicate.__about__.__version__,
         },
