@@ -1,19 +1,20 @@
 // Side by side with Replicate's official client: create-and-wait throughput and peak memory of the
 // library's `ReplicateClient` over URLSessionTransport and over AsyncHTTPClientTransport, against
-// Replicate's official Python client (`replicate==1.0.7`, `python/bench.py`), all against the same
-// `selfie-sim` (rate limits off, jobs shortened by `--time-scale`), at 1, 16 and 64 concurrent
-// operations. An operation is "create a prediction, then poll it every `--poll-interval` seconds until
+// Replicate's official Python client (`replicate==1.0.7`, `python/bench.py`: its asyncio path and its
+// thread-pool path), all against the same `selfie-sim` (rate limits off, jobs shortened by
+// `--time-scale`), at 1, 16 and 64 concurrent operations. An operation is "create a prediction, then poll it every `--poll-interval` seconds until
 // it is terminal" — the loop of the Python client's `Prediction.wait()` (its `client.poll_interval`,
 // 0.5 s by default), used for every client. Each measurement runs in a fresh child process (this
 // program re-invoked with `__run-library`, or the Python script), which reports its own wall time,
-// peak resident set (VmHWM) and CPU time. Linux.
+// peak resident set (VmHWM), anonymous resident memory (RssAnon) and CPU time. Linux.
 //
 // Run in release, after building the simulator beside it:
 //   swift build -c release --product selfie-sim && swift run -c release client-comparison
 // Options: --concurrency 1,16,64  --operations 60,640,2560 (one per level)  --poll-interval 0.5
 //   --time-scale 0.0001  --summary FILE.json  --sim-url http://HOST:PORT (a running selfie-sim whose
 //   --owner is sandrasocial, with --token)  --token TOKEN  --python PATH (a Python with replicate==1.0.7)
-//   --python-mode asyncio|threads  --clients urlsession,async-http-client,python
+//   --python-mode asyncio,threads (the Python client's two concurrent paths; both by default)
+//   --clients urlsession,async-http-client,python
 
 import AsyncHTTPClient
 import Foundation
@@ -187,7 +188,7 @@ struct Options: Sendable {
     var simURL: String?
     var token = defaultToken
     var python: String?
-    var pythonMode = "asyncio"
+    var pythonModes = ["asyncio", "threads"]
     var clients = ["urlsession", "async-http-client", "python"]
 
     init(_ arguments: [String]) throws {
@@ -223,7 +224,7 @@ struct Options: Sendable {
             case "--sim-url": simURL = try value()
             case "--token": token = try value()
             case "--python": python = try value()
-            case "--python-mode": pythonMode = try value()
+            case "--python-mode": pythonModes = try value().split(separator: ",").map(String.init)
             case "--clients": clients = try value().split(separator: ",").map(String.init)
             default: throw BenchmarkFailure(description: "unknown option \(arguments[index]); see the file's header")
             }
@@ -232,8 +233,8 @@ struct Options: Sendable {
         guard operations.count == concurrency.count else {
             throw BenchmarkFailure(description: "--operations needs one count per --concurrency level")
         }
-        guard ["asyncio", "threads"].contains(pythonMode) else {
-            throw BenchmarkFailure(description: "--python-mode is asyncio or threads")
+        guard !pythonModes.isEmpty, pythonModes.allSatisfy(["asyncio", "threads"].contains) else {
+            throw BenchmarkFailure(description: "--python-mode takes asyncio, threads or both")
         }
         let known: Set = ["urlsession", "async-http-client", "python"]
         guard !clients.isEmpty, clients.allSatisfy(known.contains) else {
@@ -431,14 +432,14 @@ func measure(
 ) throws -> Measurement {
     let program: URL
     let childArguments: [String]
-    if client == "python" {
+    if client.hasPrefix("python-") {
         guard let python else { throw BenchmarkFailure(description: "no Python client") }
         program = python
         childArguments = [
             Paths.packageRoot.appendingPathComponent("Benchmarks/ClientComparison/python/bench.py").path,
             "--base-url", rootURL, "--token", options.token, "--body", bodyFile.path, "--concurrency",
             String(concurrency), "--operations", String(operations), "--poll-interval", String(options.pollInterval),
-            "--mode", options.pythonMode,
+            "--mode", String(client.dropFirst("python-".count)),
         ]
     } else {
         program = Paths.executable
@@ -484,9 +485,11 @@ struct Row: Codable {
     }
 }
 
-/// The library over one transport against the Python client at one level.
+/// The library over one transport against the Python client (in one mode) at one level.
 struct Ratio: Codable {
     var transport: String
+    /// `python-asyncio` or `python-threads`.
+    var python: String
     var concurrency: Int
     /// Library operations per second ÷ Python's.
     var throughput: Double
@@ -498,7 +501,7 @@ struct Ratio: Codable {
     var cpuPerOperation: Double
 
     enum CodingKeys: String, CodingKey {
-        case transport, concurrency, throughput, memory
+        case transport, python, concurrency, throughput, memory
         case anonymousMemory = "anon_memory"
         case cpuPerOperation = "cpu_per_operation"
     }
@@ -517,7 +520,8 @@ struct Summary: Codable {
     var loadAverageAfter: String
     var rows: [Row]
     var ratios: [Ratio]
-    /// At the highest level: throughput ≥ 5× and memory ≤ ½ of the Python client's, per transport.
+    /// At the highest level: throughput ≥ 5× and peak RSS ≤ ½ of the Python client's, per transport and
+    /// Python mode.
     var targetMet: [String: Bool]
 
     enum CodingKeys: String, CodingKey {
@@ -560,14 +564,17 @@ do {
     let version = try await trainModel(apiURL: URL(string: rootURL + "/v1")!, token: options.token, user: user)
     let bodyFile = Paths.workspace.appendingPathComponent("prediction-body.json")
     try generation(user: user, version: version).jsonBody().write(to: bodyFile)
-    let clients = options.clients.filter { $0 != "python" || python != nil }
+    // "python" runs once per --python-mode: python-asyncio, python-threads.
+    let clients = options.clients.flatMap { client in
+        client != "python" ? [client] : python == nil ? [] : options.pythonModes.map { "python-\($0)" }
+    }
     let loadBefore = loadAverage()
 
     print(
         """
         client-comparison: \(command)
         selfie-sim \(rootURL) (rate limits off, --time-scale \(options.timeScale)); poll interval \(options.pollInterval) s \
-        for every client; Python: \(pythonClientRequirement) (\(options.pythonMode))
+        for every client; Python: \(pythonClientRequirement) (\(options.pythonModes.joined(separator: ", ")))
         Load average before: \(loadBefore) (\(ProcessInfo.processInfo.activeProcessorCount) CPUs)
         Each operation: POST /v1/predictions (the same body), then GET /v1/predictions/{id} every poll interval until terminal.
         """)
@@ -604,17 +611,17 @@ do {
 
     var ratios: [Ratio] = []
     for concurrency in options.concurrency {
-        guard let reference = rows.first(where: { $0.client == "python" && $0.concurrency == concurrency }) else {
-            continue
-        }
-        for row in rows where row.client != "python" && row.concurrency == concurrency {
-            ratios.append(
-                Ratio(
-                    transport: row.client, concurrency: concurrency,
-                    throughput: row.operationsPerSecond / reference.operationsPerSecond,
-                    memory: Double(reference.peakRSSBytes) / Double(row.peakRSSBytes),
-                    anonymousMemory: Double(reference.anonymousRSSBytes) / Double(row.anonymousRSSBytes),
-                    cpuPerOperation: reference.cpuMillisecondsPerOperation / row.cpuMillisecondsPerOperation))
+        let level = rows.filter { $0.concurrency == concurrency }
+        for reference in level where reference.client.hasPrefix("python-") {
+            for row in level where !row.client.hasPrefix("python-") {
+                ratios.append(
+                    Ratio(
+                        transport: row.client, python: reference.client, concurrency: concurrency,
+                        throughput: row.operationsPerSecond / reference.operationsPerSecond,
+                        memory: Double(reference.peakRSSBytes) / Double(row.peakRSSBytes),
+                        anonymousMemory: Double(reference.anonymousRSSBytes) / Double(row.anonymousRSSBytes),
+                        cpuPerOperation: reference.cpuMillisecondsPerOperation / row.cpuMillisecondsPerOperation))
+            }
         }
     }
     var targetMet: [String: Bool] = [:]
@@ -624,16 +631,18 @@ do {
         for ratio in ratios {
             print(
                 "  \(padded(String(ratio.concurrency), 2)) concurrent  \(padded(ratio.transport, 18, right: false))"
+                    + " vs \(padded(ratio.python, 15, right: false))"
                     + String(
                         format: "  throughput %.2f×   peak RSS %.2f×   anon RSS %.2f×   CPU/op %.2f×", ratio.throughput,
                         ratio.memory, ratio.anonymousMemory, ratio.cpuPerOperation))
         }
         let top = options.concurrency.max() ?? 64
         for ratio in ratios where ratio.concurrency == top {
-            targetMet[ratio.transport] = ratio.throughput >= 5 && ratio.memory >= 2
+            let met = ratio.throughput >= 5 && ratio.memory >= 2
+            targetMet["\(ratio.transport) vs \(ratio.python)"] = met
             print(
-                "target at \(top) concurrent (throughput ≥ 5×, peak RSS ≤ ½): \(ratio.transport) "
-                    + (targetMet[ratio.transport]! ? "met" : "missed"))
+                "target at \(top) concurrent (throughput ≥ 5×, peak RSS ≤ ½): \(ratio.transport) vs \(ratio.python) "
+                    + (met ? "met" : "missed"))
         }
     }
     print("Load average after: \(loadAverage())")
@@ -643,7 +652,8 @@ do {
         let summary = Summary(
             date: formatter.string(from: Date()), command: command, pollIntervalSeconds: options.pollInterval,
             timeScale: options.timeScale,
-            pythonClient: python == nil ? nil : "\(pythonClientRequirement) (\(options.pythonMode))",
+            pythonClient: python == nil
+                ? nil : "\(pythonClientRequirement) (\(options.pythonModes.joined(separator: ", ")))",
             cpus: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
             loadAverageBefore: loadBefore, loadAverageAfter: loadAverage(), rows: rows, ratios: ratios,
             targetMet: targetMet)
