@@ -217,9 +217,9 @@ let package = Package(
             dependencies: ["SelfieModelKit", "SelfieModelKitReplicate"],
             path: "Benchmarks/UploadBenchmark"
         ),
-        // Create-and-wait throughput and peak memory of the library (both transports) against Replicate's
-        // official Python client, on the same selfie-sim (Linux). The only target that needs
-        // async-http-client besides the transport's own.
+        // Create-and-wait throughput and memory of the library (both transports) against Replicate's
+        // official Python client, on the same selfie-sim (Linux). async-http-client stays in this target
+        // (besides the transport's own target and its tests).
         .executableTarget(
             name: "client-comparison",
             dependencies: [
