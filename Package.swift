@@ -244,6 +244,21 @@ let package = Package(
             dependencies: ["SelfieModelKit", "SelfieModelKitReplicate"],
             path: "Benchmarks/UploadBenchmark"
         ),
+        // Create-and-wait throughput and memory of the library (both transports) against Replicate's
+        // official Python client, on the same selfie-sim (Linux). async-http-client stays in this target
+        // (besides the transport's own target and its tests).
+        .executableTarget(
+            name: "client-comparison",
+            dependencies: [
+                "SelfieModelKit",
+                "SelfieModelKitValidation",
+                "SelfieModelKitReplicate",
+                "SelfieModelKitAsyncHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Benchmarks/ClientComparison",
+            exclude: ["python"]
+        ),
         .testTarget(
             name: "SelfieModelKitReplicateTests",
             dependencies: [
