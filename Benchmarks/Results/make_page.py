@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""Writes Docs/benchmarks.md and its plots from the figures of `Benchmarks/run-all.sh`.
+
+Usage: make_page.py RESULTS_DIR DOCS_DIR
+
+RESULTS_DIR holds what run-all.sh wrote: fleet.json (selfie-fleet --summary), fleet.txt, and, when they ran,
+client-comparison.json/.txt, replicate-benchmarks.txt, simulator-benchmark.txt, store-benchmark.txt,
+upload-benchmark.txt, plus machine.json (the machine, the date, the commit, the commands).
+Every figure on the page comes from those files; nothing is typed in by hand.
+"""
+import json
+import math
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+MIB = 1024 * 1024
+
+
+def load(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as handle:
+        return json.load(handle)
+
+
+def text(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as handle:
+        return handle.read().rstrip()
+
+
+def plots(fleet, out):
+    os.makedirs(out, exist_ok=True)
+    names = []
+    series = fleet.get("creates_per_minute_series", [])
+    if series:
+        fig, ax = plt.subplots(figsize=(8, 3.5))
+        ax.plot([s[0] for s in series], [s[1] for s in series], label="prediction creates per minute (10 s windows)")
+        ax.axhline(fleet["budget_per_minute"], color="red", linestyle="--", label="rate budget")
+        ax.set_xlabel("seconds since the first create")
+        ax.set_ylabel("creates per minute")
+        ax.legend(loc="lower center")
+        ax.set_title("Prediction creates against the budget")
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, "fleet-creates.png"), dpi=110)
+        plt.close(fig)
+        names.append(("fleet-creates.png", "Prediction creates per minute against the rate budget"))
+    latency = fleet.get("latency_ms", {})
+    if latency:
+        calls = sorted(latency)
+        fig, ax = plt.subplots(figsize=(8, 3.8))
+        width = 0.27
+        for offset, key in enumerate(["p50", "p95", "p99"]):
+            ax.bar([i + (offset - 1) * width for i in range(len(calls))], [latency[c][key] for c in calls], width,
+                   label=key)
+        ax.set_xticks(range(len(calls)))
+        ax.set_xticklabels(calls, rotation=30, ha="right", fontsize=8)
+        ax.set_yscale("log")
+        ax.set_ylabel("milliseconds (log)")
+        ax.legend()
+        ax.set_title("Latency of each service call, in the host")
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, "fleet-latency.png"), dpi=110)
+        plt.close(fig)
+        names.append(("fleet-latency.png", "Latency percentiles per service call"))
+    rss = fleet.get("rss_series", {})
+    if rss.get("samples"):
+        fig, ax = plt.subplots(figsize=(8, 3.5))
+        for index, name in enumerate(rss["names"]):
+            ax.plot([s[0] for s in rss["samples"]], [s[index + 1] / MIB for s in rss["samples"]], label=name)
+        ax.axhline(256, color="red", linestyle="--", label="target: 256 MiB")
+        ax.set_xlabel("seconds since the run started")
+        ax.set_ylabel("RSS (MiB)")
+        ax.legend()
+        ax.set_title("Resident memory of each host process")
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, "fleet-rss.png"), dpi=110)
+        plt.close(fig)
+        names.append(("fleet-rss.png", "Resident memory of each host process over the run"))
+    return names
+
+
+def capacity(fleet):
+    """Per-user costs measured in the run, scaled to 100,000 and 1,000,000 users."""
+    users = fleet["users"]
+    cpu = sum(fleet["cpu_seconds"].values())
+    per_user = {
+        "cpu_seconds": cpu / users,
+        "db_bytes": fleet["db_bytes"] / users,
+        "rows": fleet["rows_per_user"],
+        "image_bytes": fleet.get("image_bytes", 0) / users,
+        "creates": fleet["simulator_predictions"] / users,
+    }
+    lines = []
+    lines.append("| measured per user (the journey once: sign-up, 12 selfies, training, 3 generations) | value |")
+    lines.append("|---|---|")
+    lines.append(f"| host CPU seconds | {per_user['cpu_seconds']:.3f} |")
+    lines.append(f"| database bytes | {per_user['db_bytes'] / 1024:.1f} KiB |")
+    lines.append(f"| database rows | {per_user['rows']:.1f} |")
+    lines.append(f"| image-store bytes (12 selfies, 9 photos) | {per_user['image_bytes'] / MIB:.2f} MiB |")
+    lines.append(f"| prediction creates at Replicate | {per_user['creates']:.1f} |")
+    lines.append("")
+    peak = max(fleet["peak_rss_bytes"].values()) / MIB
+    budget = fleet["budget_per_minute"]
+    lines.append("Scaling assumption, stated so it can be changed: every user goes through the journey once when "
+                 "they join, and then makes 3 generations on an active day; 10 % of users are active on a given "
+                 "day, and an active day's generations fall within its 8 busiest hours.")
+    lines.append("")
+    lines.append("| users | DB size (all journeys) | image store | generations per busy hour | creates/min needed "
+                 f"(budget {budget:.0f}) | host CPU cores (busy hours) | instances at ≤ {peak:.0f} MiB each |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for total in (100_000, 1_000_000):
+        db = per_user["db_bytes"] * total
+        images = per_user["image_bytes"] * total
+        per_hour = total * 0.10 * 3 / 8
+        per_minute = per_hour / 60
+        # CPU: a generation's share of the journey's CPU (the journey's CPU spread over its 3 generations is an
+        # upper bound for a generation's cost: it also pays for the selfies and the training).
+        cores = per_user["cpu_seconds"] / 3 * per_hour / 3600
+        instances = max(2, math.ceil(cores / 0.8))
+        lines.append(
+            f"| {total:,} | {db / 1024**3:.1f} GiB | {images / 1024**4:.2f} TiB | {per_hour:,.0f} | "
+            f"{per_minute:,.0f} | {cores:.2f} | {instances} |")
+    lines.append("")
+    binding = budget * 60 * 8 / (0.10 * 3)
+    lines.append(
+        f"**The limit that binds first is Replicate's per-account rate limit on prediction creates** ({budget:.0f} "
+        f"a minute). Under the assumption above it binds at about **{binding:,.0f} users**: beyond that, the "
+        "busy hours ask for more creates than the account may send, the fair queue holds them, and waits grow "
+        "(no request fails: a 429 is never shown to a user). The database and the hosts are far from their "
+        "limits at that size. What a host can do then: ask Replicate to raise the account's limits (the "
+        "budget is configured by `REPLICATE_PREDICTIONS_PER_MINUTE`), spread demand with the monthly quota, "
+        "and tell users the expected wait. Splitting users across several Replicate accounts would change the "
+        "model owner, which the specification fixes (`sandrasocial/{userId}-selfie-lora`), so it is not an "
+        "option without the owner's decision.")
+    return "\n".join(lines)
+
+
+def main():
+    results, docs = sys.argv[1], sys.argv[2]
+    machine = load(os.path.join(results, "machine.json")) or {}
+    fleet = load(os.path.join(results, "fleet.json"))
+    out = []
+    out.append("# Benchmarks and the fleet run")
+    out.append("")
+    out.append("<!-- Generated by Benchmarks/run-all.sh (Benchmarks/Results/make_page.py); do not edit by hand. -->")
+    out.append("")
+    out.append(f"Measured on {machine.get('machine', '?')}, {machine.get('date', '?')}, at commit "
+               f"`{machine.get('commit', '?')}`. Regenerate everything on this page with:")
+    out.append("")
+    out.append("```sh")
+    out.append("bash Benchmarks/run-all.sh        # FLEET_USERS and FLEET_INSTANCES change the fleet's size")
+    out.append("```")
+    out.append("")
+    if fleet:
+        out.append("## The fleet: many users on several host processes sharing one PostgreSQL")
+        out.append("")
+        out.append(f"Command: `{machine.get('fleet_command', 'selfie-fleet')}`. Each user signs up, uploads 12 selfies, "
+                   "trains, and makes one Maya and two Photoshoot generations, through the library's public services "
+                   f"in {fleet['instances']} separate host processes on one PostgreSQL, against `selfie-sim` over "
+                   f"HTTP (time scale {fleet['time_scale']}, Replicate's rate limits on). Webhooks reach the hosts "
+                   "over HTTP.")
+        out.append("")
+        out.append("| figure | value | reading |")
+        out.append("|---|---|---|")
+        out.append(f"| users completed | {fleet['users_completed']} of {fleet['users']} | every user has a completed "
+                   "model, 3 succeeded generations and 9 stored photos |")
+        out.append(f"| lost / duplicated | {fleet['lost']} / {fleet['duplicated']} | counted in the store and at the "
+                   "simulator: one Replicate job per recorded intent |")
+        out.append(f"| provenance violations | {fleet['provenance_violations']} | every photo came from its owner's "
+                   "own model version |")
+        out.append(f"| quota errors | {fleet['quota_errors']} | the monthly count equals the succeeded generations "
+                   "(the quota was set to exactly 3) |")
+        out.append(f"| cross-user reads | {fleet['cross_user_leaks']} | no row or photo of one user is readable "
+                   "as the next user |")
+        out.append(f"| stray image-store files | {fleet.get('stray_files', 0)} | every file in the image store is a "
+                   "photo of its owner |")
+        out.append(f"| wall time | {fleet['wall_seconds']:.0f} s | from the first sign-up to the last photo |")
+        out.append(f"| budget use while a backlog waited | {fleet['budget_use']:.3f} | {fleet['creates_in_backlog']} "
+                   f"creates in {fleet['backlog_seconds']:.0f} s with ≥ 10 intents waiting, against the most "
+                   f"the {fleet['budget_per_minute']:.0f}/min budget allows (its burst plus its rate); target ≥ 0.97 |")
+        fair = fleet["fairness"]
+        out.append(f"| fairness across instances | median spread {fair['median_spread_seconds']:.2f} s, p95 "
+                   f"{fair['p95_spread_seconds']:.2f} s | gap between the longest and shortest wait of generate calls "
+                   "sent in the same second, whichever instance served them; mean wait per instance "
+                   + ", ".join(f"{w:.1f} s" for w in fair["per_instance_mean_wait_seconds"]) + " |")
+        for name in sorted(fleet["peak_rss_bytes"]):
+            out.append(f"| {name}: peak RSS, CPU | {fleet['peak_rss_bytes'][name] / MIB:.0f} MiB, "
+                       f"{fleet['cpu_seconds'][name]:.0f} s | target ≤ 256 MiB |")
+        out.append(f"| database | {fleet['db_bytes'] / MIB:.0f} MiB, {fleet['rows_per_user']:.1f} rows per user | "
+                   + ", ".join(f"{k} {v}" for k, v in sorted(fleet["db_rows"].items())) + " |")
+        out.append("")
+        out.append("### Targets")
+        out.append("")
+        out.append("| target | measured | verdict |")
+        out.append("|---|---|---|")
+        clean = all(fleet.get(k, 0) == 0 for k in ("lost", "duplicated", "provenance_violations", "quota_errors",
+                                                    "cross_user_leaks", "stray_files", "non_terminal"))
+        complete = fleet["users_completed"] == fleet["users"] and fleet["users"] >= 1000 and fleet["instances"] >= 3
+        out.append(f"| 1,000 users complete on 3 instances; 0 lost, duplicated, provenance or quota errors | "
+                   f"{fleet['users_completed']} of {fleet['users']} on {fleet['instances']}; lost {fleet['lost']}, "
+                   f"duplicated {fleet['duplicated']}, provenance {fleet['provenance_violations']}, quota "
+                   f"{fleet['quota_errors']} | {'met' if clean and complete else 'missed'} |")
+        out.append(f"| budget use ≥ 0.97 while there is a backlog | {fleet['budget_use']:.3f} | "
+                   f"{'met' if fleet['budget_use'] >= 0.97 else 'missed'} |")
+        peak = max(fleet["peak_rss_bytes"].values())
+        out.append(f"| peak RSS ≤ 256 MiB per host process | {peak / MIB:.0f} MiB at most | "
+                   f"{'met' if peak <= 256 * MIB else 'missed'} |")
+        for name in ("client-comparison.json", "client-comparison-fast.json"):
+            comparison = load(os.path.join(results, name))
+            if not comparison:
+                continue
+            top = max(r["concurrency"] for r in comparison["ratios"]) if comparison["ratios"] else 64
+            for ratio in comparison["ratios"]:
+                if ratio["concurrency"] != top:
+                    continue
+                met = ratio["throughput"] >= 5 and ratio["memory"] >= 2
+                out.append(f"| library ≥ 5× the official Python client's create-and-wait at {top} concurrent, at ≤ "
+                           f"half its peak RSS (poll {comparison['poll_interval_seconds']} s; {ratio['transport']} vs "
+                           f"{ratio['python']}) | {ratio['throughput']:.2f}× throughput, {ratio['memory']:.2f}× "
+                           f"less peak RSS | {'met' if met else 'missed'} |")
+        out.append("")
+        out.append("Latency of each service call, measured in the host around the library call (ms):")
+        out.append("")
+        out.append("| call | count | p50 | p95 | p99 |")
+        out.append("|---|---|---|---|---|")
+        for call, figures in sorted(fleet["latency_ms"].items()):
+            out.append(f"| {call} | {int(figures['count'])} | {figures['p50']:.1f} | {figures['p95']:.1f} | "
+                       f"{figures['p99']:.1f} |")
+        out.append("")
+        for name, caption in plots(fleet, os.path.join(docs, "benchmarks")):
+            out.append(f"![{caption}](benchmarks/{name})")
+            out.append("")
+        out.append("### Capacity model")
+        out.append("")
+        out.append(capacity(fleet))
+        out.append("")
+        fleet_text = text(os.path.join(results, "fleet.txt"))
+        if fleet_text:
+            out.append("<details><summary>The run's own output</summary>")
+            out.append("")
+            out.append("```")
+            out.append(fleet_text)
+            out.append("```")
+            out.append("</details>")
+            out.append("")
+    comparisons = [c for c in (load(os.path.join(results, n)) for n in
+                                ("client-comparison.json", "client-comparison-fast.json")) if c]
+    if comparisons:
+        out.append("## The library against Replicate's official Python client")
+        out.append("")
+        out.append("Create a prediction and wait for it to finish, against the same `selfie-sim` (rate limits off, "
+                   "a prediction takes milliseconds), each client in a process of its own, the same request and the "
+                   "same poll interval for every client. More in "
+                   "[the comparison's own page](benchmarks-client-comparison.md).")
+        out.append("")
+        for comparison in comparisons:
+            out.append(f"`{comparison['command']}` — poll interval {comparison['poll_interval_seconds']} s, "
+                       f"{comparison.get('python_client') or 'Python client not run'}, load average "
+                       f"{comparison['load_average_before']} before, {comparison['load_average_after']} after:")
+            out.append("")
+            out.append("| concurrent | client | operations | ops/s | peak RSS | private memory | CPU ms/op |")
+            out.append("|---|---|---|---|---|---|---|")
+            for row in comparison["rows"]:
+                out.append(f"| {row['concurrency']} | {row['client']} | {row['operations']} | "
+                           f"{row['operations_per_second']:.1f} | {row['peak_rss_bytes'] / MIB:.1f} MiB | "
+                           f"{row['anon_rss_bytes'] / MIB:.1f} MiB | {row['cpu_ms_per_operation']:.2f} |")
+            out.append("")
+            out.append("| concurrent | library | Python | throughput × | peak RSS ÷ | private memory ÷ | CPU/op ÷ |")
+            out.append("|---|---|---|---|---|---|---|")
+            for ratio in comparison["ratios"]:
+                out.append(f"| {ratio['concurrency']} | {ratio['transport']} | {ratio['python']} | "
+                           f"{ratio['throughput']:.2f} | {ratio['memory']:.2f} | {ratio['anon_memory']:.2f} | "
+                           f"{ratio['cpu_per_operation']:.2f} |")
+            out.append("")
+        out.append("Reading: at Python's default poll interval (0.5 s) every client waits at least 0.5 s per operation, "
+                   "so 64 in flight allow at most 128 operations a second and no client can be 5× another; with a "
+                   "0.05 s poll the clients' own costs show. Peak RSS is dominated by each runtime's floor (Swift "
+                   "with Foundation on Linux, CPython with the client imported); private memory is what grows with "
+                   "load.")
+        out.append("")
+    for title, name, command in [
+        ("Webhook verification and decoding", "replicate-benchmarks.txt", "swift run -c release replicate-benchmarks"),
+        ("The simulator", "simulator-benchmark.txt", "swift run -c release SimulatorBenchmark"),
+        ("The stores and the shared rate budget", "store-benchmark.txt", "swift run -c release StoreBenchmark 32 200"),
+        ("Uploads streamed from files", "upload-benchmark.txt", "swift run -c release UploadBenchmark"),
+    ]:
+        body = text(os.path.join(results, name))
+        if body is None:
+            continue
+        out.append(f"## {title}")
+        out.append("")
+        out.append(f"`{command}`:")
+        out.append("")
+        out.append("```")
+        out.append(body)
+        out.append("```")
+        out.append("")
+    with open(os.path.join(docs, "benchmarks.md"), "w") as handle:
+        handle.write("\n".join(out).rstrip() + "\n")
+
+
+if __name__ == "__main__":
+    main()
