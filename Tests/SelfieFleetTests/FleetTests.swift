@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The short form of the fleet run (the long form is `swift run -c release selfie-fleet`; Docs/benchmarks.md):
 /// the same program and the same checks, on fewer users and two host processes, plus a run broken on
 /// purpose that the checks must catch.
@@ -96,7 +100,23 @@ enum Fleet {
         process.standardError = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        return Result(status: reap(process), output: String(decoding: data, as: UTF8.self))
+    }
+
+    /// The exit status of `process`, reaped here with `waitpid`: after a run of minutes, Foundation's
+    /// `waitUntilExit()` was seen to wait for good on a child that had exited (a zombie it never reaped).
+    private static func reap(_ process: Process) -> Int32 {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(process.processIdentifier, &status, 0)
+            if result == process.processIdentifier {
+                // WIFEXITED / WEXITSTATUS, and a signal's number as 128 + n like a shell.
+                return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            }
+            if result == -1 && errno == EINTR { continue }
+            // Foundation reaped it first: its status is then known.
+            while process.isRunning { usleep(10_000) }
+            return process.terminationStatus
+        }
     }
 }
