@@ -32,6 +32,28 @@ extension SQLiteSelfieModelStore {
         return rows
     }
 
+    /// In the caller's write transaction: takes or renews the lease on the non-terminal job `id` for
+    /// `lease.holder` when it is free, expired or already the holder's; returns whether the holder holds it.
+    static func hold(table: String, id: UUID, lease: Lease, at date: Date, in db: Database) throws -> Bool {
+        precondition(leasedTables.contains(table), "not a leased table: \(table)")
+        try db.cachedStatement(
+            sql: """
+                UPDATE \(table) SET lease_holder = ?, lease_expires_at = ?
+                WHERE id = ? AND status IN \(activeStatuses)
+                  AND (lease_holder IS NULL OR lease_holder = ? OR lease_expires_at <= ?)
+                """
+        ).execute(
+            arguments: [
+                lease.holder, leaseExpiry(lease, from: date), uuidText(id), lease.holder, SQLiteTime.micros(date),
+            ])
+        return db.changesCount > 0
+    }
+
+    /// When a lease taken at `date` ends, as stored (`nil` without a lease).
+    static func leaseExpiry(_ lease: Lease?, from date: Date) -> Int64? {
+        lease.map { SQLiteTime.micros(date.addingTimeInterval(seconds($0.duration))) }
+    }
+
     /// In the caller's write transaction: clears the lease on job `id` when `holder` holds it.
     static func release(table: String, id: UUID, holder: String, in db: Database) throws {
         precondition(leasedTables.contains(table), "not a leased table: \(table)")

@@ -34,6 +34,12 @@ struct HarnessOptions: Sendable {
     var orphanGracePeriod: TimeInterval = 120
     /// The simulator's random seed.
     var seed: UInt64 = 1
+    /// How the studio holds a job it is starting. Renewals run in real time while virtual time jumps, so
+    /// the default outlasts any jump a test makes while a start is under way.
+    var startLease = Lease(holder: "integration-starter", duration: .seconds(600))
+    /// Whether the store and the services read the real clock instead of the simulator's virtual one (for
+    /// tests of leases renewed in real time).
+    var realTimeStore = false
 }
 
 /// The three services, the webhook entry point and the reconciler, wired by `StudioServices` as every host
@@ -97,13 +103,16 @@ struct StudioHarness: Sendable {
         let client = try ReplicateClient(
             token: try APIToken(token), transport: transport, budget: budget,
             retryPolicy: RetryPolicy(random: { 0.5 }), clock: scheduling, logger: logger)
-        let made = try await factory.make(now)
+        let realNow: @Sendable () -> Date = { Date() }
+        let storeNow = options.realTimeStore ? realNow : now
+        let made = try await factory.make(storeNow)
         let store = options.wrapStore?(made.store) ?? made.store
         let images = InMemoryImageStore()
         let context = StudioContext(
             client: client, store: store, images: images, owner: owner,
             publicURL: options.webhooks ? publicURL : nil,
-            guidanceKeyCompatibility: options.guidanceKeyCompatibility, logger: logger, now: now)
+            guidanceKeyCompatibility: options.guidanceKeyCompatibility, logger: logger, now: storeNow,
+            startLease: options.startLease)
         let secret = try WebhookSecret(webhookSecretText)
         let services = try StudioServices(
             context: context, webhookSecrets: [secret],

@@ -104,6 +104,19 @@ extension InMemorySelfieModelStore {
         }
     }
 
+    /// Takes or renews the lease on the non-terminal job `key` for `lease.holder` when it is free, expired or
+    /// already the holder's; returns whether the holder holds it now.
+    func hold<Key: Hashable, Value: InMemoryLeasable>(
+        _ table: inout [Key: Stored<Value>], _ key: Key, lease: Lease
+    ) -> Bool {
+        let date = now()
+        guard let stored = table[key], !stored.value.status.isTerminal, stored.isClaimable(by: lease.holder, at: date)
+        else { return false }
+        table[key]!.leaseHolder = lease.holder
+        table[key]!.leaseExpiresAt = date.addingTimeInterval(lease.duration.timeInterval)
+        return true
+    }
+
     /// Clears the lease on `key` when `holder` holds it.
     func release<Key: Hashable, Value>(_ table: inout [Key: Stored<Value>], _ key: Key, holder: String) {
         guard table[key]?.leaseHolder == holder else { return }
