@@ -7,7 +7,9 @@ extension SQLiteSelfieModelStore {
     private static let leasedTables: Set<String> = ["training_attempts", "generations"]
 
     /// In the caller's write transaction: claims up to `limit` non-terminal jobs of `table` whose lease is
-    /// free, expired or already `lease.holder`'s, oldest first, and returns their rows.
+    /// free, expired or already `lease.holder`'s, and returns their rows oldest first. Never-claimed jobs
+    /// come first (`NULL` sorts first), then those claimed longest ago; each claimed job takes the next
+    /// claim turn, so jobs whose refresh keeps failing cannot hold every claim.
     static func claim(table: String, lease: Lease, limit: Int, at date: Date, in db: Database) throws -> [Row] {
         precondition(leasedTables.contains(table), "not a leased table: \(table)")
         guard limit > 0 else { return [] }
@@ -15,19 +17,24 @@ extension SQLiteSelfieModelStore {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT * FROM \(table)
-                    WHERE status IN \(activeStatuses)
-                      AND (lease_holder IS NULL OR lease_holder = ? OR lease_expires_at <= ?)
+                    SELECT * FROM \(table) WHERE id IN (
+                        SELECT id FROM \(table)
+                        WHERE status IN \(activeStatuses)
+                          AND (lease_holder IS NULL OR lease_holder = ? OR lease_expires_at <= ?)
+                        ORDER BY last_claim_turn, created_at, rowid
+                        LIMIT ?)
                     ORDER BY created_at, rowid
-                    LIMIT ?
                     """),
             arguments: [lease.holder, now, limit])
         let expires = SQLiteTime.micros(date.addingTimeInterval(seconds(lease.duration)))
+        var turn =
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(last_claim_turn), 0) FROM \(table)")) ?? 0
         for row in rows {
+            turn += 1
             try db.cachedStatement(
-                sql: "UPDATE \(table) SET lease_holder = ?, lease_expires_at = ? WHERE id = ?"
+                sql: "UPDATE \(table) SET lease_holder = ?, lease_expires_at = ?, last_claim_turn = ? WHERE id = ?"
             ).execute(
-                arguments: [lease.holder, expires, try row.text("id")])
+                arguments: [lease.holder, expires, turn, try row.text("id")])
         }
         return rows
     }

@@ -200,7 +200,12 @@ public protocol UserModelStore: Sendable {
     ) async throws -> TransitionOutcome<TrainingAttempt>
 
     /// Claims up to `limit` non-terminal attempts whose lease is free, expired, or already held by
-    /// `lease.holder` (a renewal), oldest first, for `lease.holder` until now + `lease.duration`.
+    /// `lease.holder` (a renewal), for `lease.holder` until now + `lease.duration`, and returns them oldest
+    /// first.
+    ///
+    /// Claims go in turn: attempts never claimed first, then those claimed longest ago (oldest first among
+    /// equals), and each claimed attempt goes to the back of the line. So every in-flight attempt is
+    /// claimed within a bounded number of claims, however many others keep failing to refresh.
     func systemClaimInFlightTrainings(lease: Lease, limit: Int) async throws -> [TrainingAttempt]
 
     /// Releases a lease held by `holder`; a lease held by someone else stays.
@@ -281,7 +286,8 @@ public protocol GenerationStore: Sendable {
         -> TransitionOutcome<GenerationRecord>
 
     /// Claims up to `limit` non-terminal generations whose lease is free, expired, or already held by
-    /// `lease.holder`, oldest first.
+    /// `lease.holder`, in turn as ``UserModelStore/systemClaimInFlightTrainings(lease:limit:)`` does, and
+    /// returns them oldest first.
     func systemClaimInFlightGenerations(lease: Lease, limit: Int) async throws -> [GenerationRecord]
 
     /// Releases a lease held by `holder`; a lease held by someone else stays.

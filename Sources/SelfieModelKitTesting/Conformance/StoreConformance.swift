@@ -82,6 +82,8 @@ public struct StoreConformance: Sendable {
         /// A job recorded with a start lease is not claimed while its starter holds it; it is once released
         /// or lapsed.
         case startLeases
+        /// Claims go in turn (never claimed first, then claimed longest ago), so every job is reached.
+        case claimOrder
         /// One user can never read or change another's rows through the per-user API.
         case isolation
         /// Photo rows, favourites, deletion, generation outputs, and listings in their documented order.
@@ -128,6 +130,7 @@ public struct StoreConformance: Sendable {
         case .concurrentTransitionRace: try await checkConcurrentTransitionRace()
         case .leases: try await checkLeases()
         case .startLeases: try await checkStartLeases()
+        case .claimOrder: try await checkClaimOrder()
         case .isolation: try await checkIsolation()
         case .photosAndListings: try await checkPhotosAndListings()
         case .trainingCompletionSwitchesVersion: try await checkTrainingCompletionSwitchesVersion()
