@@ -28,7 +28,7 @@ public struct StudioContext: Sendable {
     public var now: @Sendable () -> Date
     /// The lease a job being started is held by in the store, from its recorded intent until Replicate's id
     /// is attached or the start fails: the holder name (one per context, never a reconciler's) and how long
-    /// each hold lasts. The services renew it every third of ``Lease/duration`` while the create path runs
+    /// each hold lasts. The services renew it every third of `Lease.duration` while the create path runs
     /// (upload, rate budget, create call), so no reconciler, on any host instance, takes the job for an
     /// orphan; after a crash the lease expires and the job is resolved as an orphan.
     public var startLease: Lease
