@@ -52,6 +52,30 @@ struct SimulatorPaginationTests {
         #expect(try await caller.get("/predictions?cursor=not-a-cursor").status == 400)
     }
 
+    @Test("on the system clock (times finer than a microsecond) pages neither overlap nor skip")
+    func systemClockPages() async throws {
+        let simulator = SimFixtures.simulator(configure: { $0.rateLimits = .disabled })
+        let caller = SimCaller(simulator: simulator, token: SimFixtures.alice.token)
+        let version = try await SimFixtures.trainedVersion(simulator, caller, owner: "alice", name: "7-selfie-lora")
+        let realTime = ReplicateSimulator(
+            configuration: ReplicateSimulator.Configuration(
+                accounts: [SimFixtures.alice], rateLimits: .disabled),
+            clock: .system())
+        try await realTime.restore(from: try await simulator.snapshot())
+        let real = SimCaller(simulator: realTime, token: SimFixtures.alice.token)
+        var created: Set<String> = []
+        for seed in 0..<450 {
+            let result = try await real.json(
+                .post, "/predictions", SimFixtures.predictionBody(version: version, seed: seed))
+            created.insert(try #require(result.json["id"]?.stringValue))
+        }
+        let pages = try await Self.pages(real, "/predictions")
+        let ids = pages.flatMap { $0.json["results"]?.arrayValue ?? [] }.compactMap { $0["id"]?.stringValue }
+        #expect(pages.count == 5)
+        #expect(ids.count == Set(ids).count, "a prediction was listed twice")
+        #expect(Set(ids).isSuperset(of: created), "\(created.subtracting(ids).count) predictions were skipped")
+    }
+
     @Test("GET /v1/trainings pages like predictions, and one page has neither link")
     func trainingPages() async throws {
         let simulator = SimFixtures.simulator(configure: { $0.rateLimits = .disabled })

@@ -16,7 +16,9 @@ extension SimulatorEngine {
                 case .olderThan(let date, let id): ("o", date, id)
                 case .newerThan(let date, let id): ("n", date, id)
                 }
-            let text = "\(direction)|\(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))|\(id)"
+            // The time's exact bits (as `Date` keeps it): a rounded time could put a page's last item on the
+            // next page too, or skip one.
+            let text = "\(direction)|\(String(date.timeIntervalSinceReferenceDate.bitPattern, radix: 16))|\(id)"
             return Data(text.utf8).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
                 .replacingOccurrences(of: "=", with: "")
@@ -29,8 +31,8 @@ extension SimulatorEngine {
                 return nil
             }
             let parts = text.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, let micros = Int64(parts[1]), !parts[2].isEmpty else { return nil }
-            let date = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+            guard parts.count == 3, let bits = UInt64(parts[1], radix: 16), !parts[2].isEmpty else { return nil }
+            let date = Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits))
             switch parts[0] {
             case "o": self = .olderThan(date, String(parts[2]))
             case "n": self = .newerThan(date, String(parts[2]))
