@@ -167,17 +167,17 @@ struct FleetTests {
     }
 
     @Test(
-        "the start lease is renewed while the upload takes several lease lengths (real time)",
-        .timeLimit(.minutes(2)), arguments: StoreFactory.all)
+        "the start lease is renewed while the upload takes several lease lengths", .timeLimit(.minutes(2)),
+        arguments: StoreFactory.all)
     func startLeaseIsRenewed(_ factory: StoreFactory) async throws {
-        // Generous margins: renewals run on the shared cooperative pool, which other tests running in parallel
-        // on a small machine can keep busy for seconds.
-        let lease = Lease(holder: "instance-a-starter", duration: .seconds(6))
+        let holds = LockedValue(0)
+        let sleeps = LockedValue(0)
         let (studio, transport, _) = try await Self.studio(factory) {
             $0.method == .post && $0.path == "/v1/files"
         } adjust: {
-            $0.realTimeStore = true
-            $0.startLease = lease
+            $0.startLease = Lease(holder: "instance-a-starter", duration: .seconds(60))
+            $0.renewalSleeps = sleeps
+            $0.wrapStore = { HoldCountingStore(base: $0, holds: holds) }
         }
         defer {
             Task {
@@ -191,18 +191,20 @@ struct FleetTests {
         await transport.close()
         let started = Task { try await studio.training.startTraining(for: user) }
         #expect(try await transport.waitUntilHolding(1) == 1)
-        // Instance B's reconciler runs every 250 ms for two and a half lease lengths, with no grace period at
-        // all: only the renewed start lease keeps the attempt out of its claims.
-        let clock = ContinuousClock()
-        let until = clock.now + .seconds(15)
-        var claimed = 0
-        while clock.now < until {
-            claimed += try await instanceB.reconciler.reconcileOnce().trainings
-            try await Task.sleep(for: .milliseconds(250))
+        #expect(try await Self.waitUntil { sleeps.current >= 1 }, "the renewals never began")
+        // Three lease lengths pass, 20 s at a time; after each step the starter renews its hold (and sleeps
+        // again) and instance B's reconciler (no grace period at all) runs. Only the renewals keep the
+        // attempt out of its claims.
+        for step in 1...9 {
+            await studio.simulator.advance(by: 20)
+            #expect(
+                try await Self.waitUntil { holds.current >= step && sleeps.current >= step + 1 },
+                "renewal \(step) did not happen")
+            #expect(try await instanceB.reconciler.reconcileOnce().trainings == 0, "claimed at step \(step)")
         }
-        #expect(claimed == 0)
         let waiting = try #require(try await studio.training.status(for: user).latestAttempt)
         #expect(waiting.status == .recorded)
+        #expect(waiting.failure == nil)
 
         await transport.open()
         let attempt = try await started.value
@@ -210,5 +212,32 @@ struct FleetTests {
         #expect(attempt.trainingID != nil)
         // Released once attached: any reconciler now claims it to follow it.
         #expect(try await instanceB.reconciler.reconcileOnce().trainings == 1)
+    }
+
+    /// Polls (in real time, up to ten seconds) until `condition` holds; returns whether it did.
+    private static func waitUntil(_ condition: () -> Bool) async throws -> Bool {
+        for _ in 0..<10_000 {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        return condition()
+    }
+}
+
+/// Counts the start-lease holds (renewals) the services ask the store for.
+struct HoldCountingStore: ForwardingSelfieModelStore {
+    let base: any SelfieModelStore
+    let holds: LockedValue<Int>
+
+    func systemHoldTrainingLease(_ attempt: TrainingAttemptID, lease: Lease) async throws -> Bool {
+        let held = try await base.systemHoldTrainingLease(attempt, lease: lease)
+        holds.withLock { $0 += 1 }
+        return held
+    }
+
+    func systemHoldGenerationLease(_ id: GenerationID, lease: Lease) async throws -> Bool {
+        let held = try await base.systemHoldGenerationLease(id, lease: lease)
+        holds.withLock { $0 += 1 }
+        return held
     }
 }

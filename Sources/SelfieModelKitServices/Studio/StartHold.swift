@@ -1,10 +1,12 @@
 import Foundation
 import Logging
 import SelfieModelKit
+import SelfieModelKitReplicate
 
 extension StudioContext {
     /// Runs `body` (a job's create path) while the job stays held by ``startLease`` in the store: a child
-    /// task renews the hold every third of the lease's duration until `body` returns or throws. The job
+    /// task renews the hold every third of the lease's duration (sleeping on ``startLeaseClock``) until
+    /// `body` returns or throws. The job
     /// was recorded already leased (the intent's `startLease`); the caller releases the lease afterwards.
     ///
     /// A renewal that fails or finds the lease taken is logged and tried again at the next turn: the
@@ -14,13 +16,14 @@ extension StudioContext {
         _ body: () async throws -> Result
     ) async throws -> Result {
         let lease = startLease
+        let clock = startLeaseClock
         let logger = logger
         return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
             group.addTask {
                 let interval = lease.duration / 3
                 while true {
                     do {
-                        try await Task.sleep(for: interval)
+                        try await clock.sleep(interval)
                     } catch {
                         return  // cancelled: the create path is over
                     }

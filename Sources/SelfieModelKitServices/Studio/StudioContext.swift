@@ -32,14 +32,20 @@ public struct StudioContext: Sendable {
     /// (upload, rate budget, create call), so no reconciler, on any host instance, takes the job for an
     /// orphan; after a crash the lease expires and the job is resolved as an orphan.
     public var startLease: Lease
+    /// What the start-lease renewals sleep on between holds: the system clock by default. A test on virtual
+    /// time injects a clock whose sleeps end when that much time has passed for the store.
+    public var startLeaseClock: SchedulingClock
 
     /// Creates a context.
-    /// - Parameter startLease: how a job being started is held in the store; `nil` for a holder named after
-    ///   the process with a random suffix, held two minutes at a time.
+    /// - Parameters:
+    ///   - startLease: how a job being started is held in the store; `nil` for a holder named after the
+    ///     process with a random suffix, held two minutes at a time.
+    ///   - startLeaseClock: what the start-lease renewals sleep on.
     public init(
         client: ReplicateClient, store: any SelfieModelStore, images: any ImageStore, owner: ReplicateOwner,
         publicURL: URL? = nil, guidanceKeyCompatibility: GuidanceKeyCompatibility = .specificationExact,
-        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, startLease: Lease? = nil
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, startLease: Lease? = nil,
+        startLeaseClock: SchedulingClock = .system
     ) {
         self.client = client
         self.store = store
@@ -50,6 +56,7 @@ public struct StudioContext: Sendable {
         self.logger = logger
         self.now = now
         self.startLease = startLease ?? Self.defaultStartLease()
+        self.startLeaseClock = startLeaseClock
     }
 
     /// A start lease held two minutes at a time by a holder named after this process, with a random suffix
