@@ -28,9 +28,10 @@ extension PostgresSelfieModelStore: GenerationStore {
             let rows = try await connection.query(
                 """
                 INSERT INTO generations (id, user_id, source, look_id, prompt, seed, request_body, status,
-                                         created_at, updated_at)
+                                         created_at, updated_at, lease_holder, lease_expires_at)
                 SELECT \(intent.id.rawValue), \(user.id.rawValue), \(intent.source.rawValue), \(intent.lookID),
-                       \(intent.prompt), \(intent.seed), \(intent.requestBody), 'recorded', \(now), \(now)
+                       \(intent.prompt), \(intent.seed), \(intent.requestBody), 'recorded', \(now), \(now),
+                       \(intent.startLease?.holder), \(intent.startLease.map { leaseWindow($0, from: now).until })
                  WHERE \(limit)::bigint IS NULL OR (
                        SELECT count(*) FROM generations
                         WHERE user_id = \(user.id.rawValue) AND created_at >= \(month.lowerBound)
@@ -165,6 +166,13 @@ extension PostgresSelfieModelStore: GenerationStore {
 
     public func systemReleaseGenerationLease(_ id: GenerationID, holder: String) async throws {
         _ = try await single("SELECT selfie_system_release_generation_lease(\(id.rawValue), \(holder))")
+    }
+
+    public func systemHoldGenerationLease(_ id: GenerationID, lease: Lease) async throws -> Bool {
+        let (now, until) = leaseWindow(lease)
+        return try await single(
+            "SELECT selfie_system_hold_generation_lease(\(id.rawValue), \(lease.holder), \(now), \(until))"
+        ).first?.decode(Bool.self) ?? false
     }
 
     /// The photos of a completed generation as the JSON array `selfie_system_complete_generation` reads.

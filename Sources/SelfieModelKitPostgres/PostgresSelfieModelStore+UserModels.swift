@@ -41,9 +41,10 @@ extension PostgresSelfieModelStore: UserModelStore {
             let rows = try await connection.query(
                 """
                 INSERT INTO training_attempts (id, user_id, status, photo_count, archive_sha256, created_at,
-                                               updated_at)
+                                               updated_at, lease_holder, lease_expires_at)
                 VALUES (\(intent.id.rawValue), \(user.id.rawValue), 'recorded', \(intent.photoCount),
-                        \(intent.archiveSHA256), \(now), \(now))
+                        \(intent.archiveSHA256), \(now), \(now), \(intent.startLease?.holder),
+                        \(intent.startLease.map { leaseWindow($0, from: now).until }))
                 RETURNING *
                 """, logger: logger
             ).collect()
@@ -159,8 +160,15 @@ extension PostgresSelfieModelStore: UserModelStore {
         _ = try await single("SELECT selfie_system_release_training_lease(\(attempt.rawValue), \(holder))")
     }
 
-    func leaseWindow(_ lease: Lease) -> (now: Date, until: Date) {
-        let now = self.now
+    public func systemHoldTrainingLease(_ attempt: TrainingAttemptID, lease: Lease) async throws -> Bool {
+        let (now, until) = leaseWindow(lease)
+        return try await single(
+            "SELECT selfie_system_hold_training_lease(\(attempt.rawValue), \(lease.holder), \(now), \(until))"
+        ).first?.decode(Bool.self) ?? false
+    }
+
+    func leaseWindow(_ lease: Lease, from now: Date? = nil) -> (now: Date, until: Date) {
+        let now = now ?? self.now
         let (seconds, attoseconds) = lease.duration.components
         return (now, now.addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18))
     }

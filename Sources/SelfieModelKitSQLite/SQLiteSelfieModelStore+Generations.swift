@@ -26,14 +26,16 @@ extension SQLiteSelfieModelStore: GenerationStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO generations
-                        (id, user_id, source, look_id, prompt, seed, request_body, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        (id, user_id, source, look_id, prompt, seed, request_body, status, created_at, updated_at,
+                         lease_holder, lease_expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(
                 arguments: [
                     Self.uuidText(record.id.rawValue), user.id.rawValue, record.source.rawValue, record.lookID,
                     record.prompt, record.seed, record.requestBody, record.status.rawValue,
-                    SQLiteTime.micros(date), SQLiteTime.micros(date),
+                    SQLiteTime.micros(date), SQLiteTime.micros(date), intent.startLease?.holder,
+                    Self.leaseExpiry(intent.startLease, from: date),
                 ])
             return record
         }
@@ -157,6 +159,13 @@ extension SQLiteSelfieModelStore: GenerationStore {
 
     public func systemReleaseGenerationLease(_ id: GenerationID, holder: String) async throws {
         try await write { db in try Self.release(table: "generations", id: id.rawValue, holder: holder, in: db) }
+    }
+
+    public func systemHoldGenerationLease(_ id: GenerationID, lease: Lease) async throws -> Bool {
+        let date = currentTime()
+        return try await write { db in
+            try Self.hold(table: "generations", id: id.rawValue, lease: lease, at: date, in: db)
+        }
     }
 
     private func transitionGeneration(

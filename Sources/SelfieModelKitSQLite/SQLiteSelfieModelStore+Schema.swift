@@ -10,7 +10,24 @@ extension SQLiteSelfieModelStore {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("v2-claim-turns") { db in
+            for statement in schemaV2 {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
+    }
+
+    /// Version 2: the claim turn of each in-flight job, so claims give every job its turn (never-claimed
+    /// jobs first, then those claimed longest ago) instead of serving the oldest jobs again and again.
+    static let schemaV2: [String] = ["training_attempts", "generations"].flatMap { table in
+        [
+            "ALTER TABLE \(table) ADD COLUMN last_claim_turn INTEGER",
+            """
+            CREATE INDEX \(table)_claim_order ON \(table) (last_claim_turn, created_at)
+            WHERE status IN \(activeStatuses)
+            """,
+        ]
     }
 
     static let jobStatuses = "('recorded', 'starting', 'processing', 'succeeded', 'failed', 'canceled')"

@@ -40,13 +40,15 @@ extension SQLiteSelfieModelStore: UserModelStore {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO training_attempts
-                        (id, user_id, status, photo_count, archive_sha256, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                        (id, user_id, status, photo_count, archive_sha256, created_at, updated_at, lease_holder,
+                         lease_expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(
                 arguments: [
                     Self.uuidText(attempt.id.rawValue), user.id.rawValue, attempt.status.rawValue,
                     attempt.photoCount, attempt.archiveSHA256, SQLiteTime.micros(date), SQLiteTime.micros(date),
+                    intent.startLease?.holder, Self.leaseExpiry(intent.startLease, from: date),
                 ])
             return attempt
         }
@@ -164,6 +166,13 @@ extension SQLiteSelfieModelStore: UserModelStore {
     public func systemReleaseTrainingLease(_ attempt: TrainingAttemptID, holder: String) async throws {
         try await write { db in
             try Self.release(table: "training_attempts", id: attempt.rawValue, holder: holder, in: db)
+        }
+    }
+
+    public func systemHoldTrainingLease(_ attempt: TrainingAttemptID, lease: Lease) async throws -> Bool {
+        let date = currentTime()
+        return try await write { db in
+            try Self.hold(table: "training_attempts", id: attempt.rawValue, lease: lease, at: date, in: db)
         }
     }
 

@@ -34,6 +34,12 @@ struct HarnessOptions: Sendable {
     var orphanGracePeriod: TimeInterval = 120
     /// The simulator's random seed.
     var seed: UInt64 = 1
+    /// How the studio holds a job it is starting. Renewals run in real time while virtual time jumps, so
+    /// the default outlasts any jump a test makes while a start is under way.
+    var startLease = Lease(holder: "integration-starter", duration: .seconds(600))
+    /// When set, start-lease renewals sleep on the simulator's virtual clock (each sleep ends once that much
+    /// virtual time has passed) instead of in real time, and this counts the sleeps begun.
+    var renewalSleeps: LockedValue<Int>?
 }
 
 /// The three services, the webhook entry point and the reconciler, wired by `StudioServices` as every host
@@ -103,7 +109,9 @@ struct StudioHarness: Sendable {
         let context = StudioContext(
             client: client, store: store, images: images, owner: owner,
             publicURL: options.webhooks ? publicURL : nil,
-            guidanceKeyCompatibility: options.guidanceKeyCompatibility, logger: logger, now: now)
+            guidanceKeyCompatibility: options.guidanceKeyCompatibility, logger: logger, now: now,
+            startLease: options.startLease,
+            startLeaseClock: options.renewalSleeps.map { Self.virtualSleeps(on: clock, counting: $0) } ?? .system)
         let secret = try WebhookSecret(webhookSecretText)
         let services = try StudioServices(
             context: context, webhookSecrets: [secret],
@@ -120,6 +128,22 @@ struct StudioHarness: Sendable {
             training: services.training, generation: services.generation, maya: services.maya,
             reconciler: services.reconciler, webhooks: handler,
             webhookSecret: secret, close: made.close)
+    }
+}
+
+extension StudioHarness {
+    /// A clock whose sleeps end once the simulator's virtual clock has moved on by their duration (polled in
+    /// real time), for work that must wait for virtual time rather than move it; `sleeps` counts the sleeps
+    /// begun.
+    static func virtualSleeps(on clock: SimulatorClock, counting sleeps: LockedValue<Int>) -> SchedulingClock {
+        SchedulingClock(now: { clock.now }) { duration in
+            let (seconds, attoseconds) = duration.components
+            let until = clock.now.addingTimeInterval(Double(seconds) + Double(attoseconds) / 1e18)
+            sleeps.withLock { $0 += 1 }
+            while clock.now < until {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
     }
 }
 

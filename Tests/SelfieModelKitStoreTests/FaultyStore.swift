@@ -22,6 +22,8 @@ struct FaultyStore: ForwardingSelfieModelStore {
         case completionLosesVersion
         /// Allows a second active training.
         case allowsTwoActiveTrainings
+        /// Records intents without their start lease (a store that forgot the new columns).
+        case dropsStartLeases
 
         var description: String { rawValue }
     }
@@ -43,6 +45,8 @@ struct FaultyStore: ForwardingSelfieModelStore {
                     attempt.id, JobUpdate(from: attempt.status, to: .canceled), for: user)
             }
         }
+        var intent = intent
+        if fault == .dropsStartLeases { intent.startLease = nil }
         return try await base.recordTrainingIntent(intent, for: user)
     }
 
@@ -67,6 +71,8 @@ struct FaultyStore: ForwardingSelfieModelStore {
             guard used < monthlyLimit else { throw SelfieModelKitError.quotaExceeded(limit: monthlyLimit) }
             return try await base.recordGenerationIntent(intent, monthlyLimit: nil, for: user)
         }
+        var intent = intent
+        if fault == .dropsStartLeases { intent.startLease = nil }
         return try await base.recordGenerationIntent(intent, monthlyLimit: monthlyLimit, for: user)
     }
 

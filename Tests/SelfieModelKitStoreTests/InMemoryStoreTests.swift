@@ -37,6 +37,7 @@ struct ConformanceCatchesFaultsTests {
         (.forgetsReceipts, .webhookReceipts),
         (.completionLosesVersion, .trainingCompletionSwitchesVersion),
         (.allowsTwoActiveTrainings, .intentBeforeCallOutbox),
+        (.dropsStartLeases, .startLeases),
     ]
 
     @Test("a planted fault fails its check", arguments: detectors)

@@ -79,7 +79,7 @@ final class SQLiteStoreSchemaTests {
         let first = try open()
         try first.close()
         let second = try open()
-        #expect(try await second.appliedMigrations() == ["v1-selfie-model-store"])
+        #expect(try await second.appliedMigrations() == ["v1-selfie-model-store", "v2-claim-turns"])
         #expect(FileManager.default.fileExists(atPath: second.databaseURL.path))
         #expect(second.databaseURL.deletingLastPathComponent() == folder)
         try second.close()

@@ -36,16 +36,21 @@ public struct NewTrainingAttempt: Sendable, Hashable {
     public var photoCount: Int
     /// sha256 of the archive.
     public var archiveSHA256: String
+    /// The lease the caller takes on the new attempt in the same transaction as the insert, so no reconciler
+    /// claims it while the caller starts it (see ``UserModelStore/systemHoldTrainingLease(_:lease:)``);
+    /// `nil` for none.
+    public var startLease: Lease?
 
     /// Describes a training about to start.
     public init(
         id: TrainingAttemptID = TrainingAttemptID(), modelID: ReplicateModelID, photoCount: Int,
-        archiveSHA256: String
+        archiveSHA256: String, startLease: Lease? = nil
     ) {
         self.id = id
         self.modelID = modelID
         self.photoCount = photoCount
         self.archiveSHA256 = archiveSHA256
+        self.startLease = startLease
     }
 }
 
@@ -63,11 +68,15 @@ public struct NewGeneration: Sendable, Hashable {
     public var seed: Int
     /// The exact request body that will be sent.
     public var requestBody: Data
+    /// The lease the caller takes on the new generation in the same transaction as the insert, so no
+    /// reconciler claims it while the caller starts it (see ``GenerationStore/systemHoldGenerationLease(_:lease:)``);
+    /// `nil` for none.
+    public var startLease: Lease?
 
     /// Describes a generation about to start.
     public init(
         id: GenerationID = GenerationID(), source: GenerationSource, lookID: String? = nil, prompt: String,
-        seed: Int, requestBody: Data
+        seed: Int, requestBody: Data, startLease: Lease? = nil
     ) {
         self.id = id
         self.source = source
@@ -75,6 +84,7 @@ public struct NewGeneration: Sendable, Hashable {
         self.prompt = prompt
         self.seed = seed
         self.requestBody = requestBody
+        self.startLease = startLease
     }
 }
 
@@ -103,6 +113,13 @@ public struct JobUpdate: Sendable, Hashable {
 }
 
 /// A lease on in-flight work, so several host instances never work the same job at once.
+///
+/// Two kinds of holder take leases: a reconciler claims in-flight jobs to refresh them
+/// (`systemClaimInFlightTrainings`, `systemClaimInFlightGenerations`), and whoever starts a job holds it
+/// from its intent until Replicate's id is attached or the start fails (`startLease` of the intent, renewed
+/// with `systemHoldTrainingLease` or `systemHoldGenerationLease`), so no reconciler takes a job still being
+/// started for an orphan. A lease lives in the store, so it holds across every host instance sharing it;
+/// after a crash it simply expires.
 public struct Lease: Sendable, Hashable {
     /// Who holds it: a stable name per process, such as `"host-a:pid-1234"`.
     public var holder: String
@@ -129,8 +146,10 @@ public protocol UserModelStore: Sendable {
     /// id and trigger word derived from the user), refuses with `.trainingAlreadyActive` when a
     /// non-terminal attempt exists, and inserts the attempt as `recorded` — all in one transaction.
     /// A record without a version goes back to `pending`; a completed one keeps serving. The intent's
-    /// model must be the user's own (else `.modelOwnershipMismatch`). Recording an id that already
-    /// exists for this user returns that attempt unchanged (a retry); another user's id throws.
+    /// model must be the user's own (else `.modelOwnershipMismatch`). With a ``NewTrainingAttempt/startLease``
+    /// the attempt is inserted already leased to its holder until now + its duration. Recording an id that
+    /// already exists for this user returns that attempt unchanged, its lease untouched (a retry); another
+    /// user's id throws.
     func recordTrainingIntent(
         _ intent: NewTrainingAttempt, for user: AuthenticatedUser
     ) async throws
@@ -181,19 +200,37 @@ public protocol UserModelStore: Sendable {
     ) async throws -> TransitionOutcome<TrainingAttempt>
 
     /// Claims up to `limit` non-terminal attempts whose lease is free, expired, or already held by
-    /// `lease.holder` (a renewal), oldest first, for `lease.holder` until now + `lease.duration`.
+    /// `lease.holder` (a renewal), for `lease.holder` until now + `lease.duration`, and returns them oldest
+    /// first.
+    ///
+    /// Claims go in turn: attempts never claimed first, then those claimed longest ago (oldest first among
+    /// equals), and each claimed attempt goes to the back of the line. So every in-flight attempt is
+    /// claimed within a bounded number of claims, however many others keep failing to refresh.
     func systemClaimInFlightTrainings(lease: Lease, limit: Int) async throws -> [TrainingAttempt]
 
     /// Releases a lease held by `holder`; a lease held by someone else stays.
     func systemReleaseTrainingLease(_ attempt: TrainingAttemptID, holder: String) async throws
+
+    /// Takes or renews the lease on one non-terminal attempt for `lease.holder` until now +
+    /// `lease.duration`, when its lease is free, expired or already the holder's; returns whether the
+    /// holder now holds it. Another holder's live lease, a terminal attempt or a missing one answer `false`
+    /// and change nothing.
+    ///
+    /// Whoever starts a training holds its attempt this way while the create path runs (upload, rate
+    /// budget, create call), renewing well before the lease ends, and releases it with
+    /// ``systemReleaseTrainingLease(_:holder:)`` once Replicate's id is attached or the start failed. The
+    /// reconciler's claims skip it meanwhile, on every host instance sharing the store.
+    func systemHoldTrainingLease(_ attempt: TrainingAttemptID, lease: Lease) async throws -> Bool
 }
 
 /// Generations and the monthly count.
 public protocol GenerationStore: Sendable {
     /// Records a generation intent as `recorded`. When `monthlyLimit` is given, the insert happens only
     /// if the user's generations this month (not failed or canceled) are fewer; otherwise it throws
-    /// `.quotaExceeded`. The check and the insert are atomic. Recording an id that already exists for
-    /// this user returns that generation unchanged; another user's id throws.
+    /// `.quotaExceeded`. The check and the insert are atomic. With a ``NewGeneration/startLease`` the
+    /// generation is inserted already leased to its holder until now + its duration. Recording an id that
+    /// already exists for this user returns that generation unchanged, its lease untouched; another user's
+    /// id throws.
     func recordGenerationIntent(
         _ intent: NewGeneration, monthlyLimit: Int?, for user: AuthenticatedUser
     )
@@ -249,11 +286,19 @@ public protocol GenerationStore: Sendable {
         -> TransitionOutcome<GenerationRecord>
 
     /// Claims up to `limit` non-terminal generations whose lease is free, expired, or already held by
-    /// `lease.holder`, oldest first.
+    /// `lease.holder`, in turn as ``UserModelStore/systemClaimInFlightTrainings(lease:limit:)`` does, and
+    /// returns them oldest first.
     func systemClaimInFlightGenerations(lease: Lease, limit: Int) async throws -> [GenerationRecord]
 
     /// Releases a lease held by `holder`; a lease held by someone else stays.
     func systemReleaseGenerationLease(_ id: GenerationID, holder: String) async throws
+
+    /// Takes or renews the lease on one non-terminal generation for `lease.holder` until now +
+    /// `lease.duration`, when its lease is free, expired or already the holder's; returns whether the
+    /// holder now holds it. Another holder's live lease, a terminal generation or a missing one answer
+    /// `false` and change nothing. Whoever starts a generation holds it this way until its prediction id is
+    /// attached or the start failed (see ``UserModelStore/systemHoldTrainingLease(_:lease:)``).
+    func systemHoldGenerationLease(_ id: GenerationID, lease: Lease) async throws -> Bool
 }
 
 /// Metadata of stored photos; the bytes live in an ``ImageStore``.

@@ -151,7 +151,7 @@ extension MigrationSQL {
     }
 
     /// Claims up to `p_limit` in-flight rows whose lease is free, expired, or already the holder's own,
-    /// oldest first. `SKIP LOCKED` lets concurrent claimers pass each other instead of queueing, and the
+    /// oldest first (version 11 replaces it with claims in turn). `SKIP LOCKED` lets concurrent claimers pass each other instead of queueing, and the
     /// lease test is re-checked on the locked row, so two holders never get the same row.
     private func claim(table: String, function: String) -> String {
         """

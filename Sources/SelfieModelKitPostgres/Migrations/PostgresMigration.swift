@@ -45,6 +45,8 @@ extension PostgresMigration {
             PostgresMigration(7, "transition_functions", schema.transitionFunctions),
             PostgresMigration(8, "system_functions", schema.systemFunctions),
             PostgresMigration(9, "rate_budget", schema.rateBudget),
+            PostgresMigration(10, "start_leases", schema.startLeases),
+            PostgresMigration(11, "claim_turns", schema.claimTurns),
             PostgresMigration(12, "rate_budget_fair_shares", schema.fairShares),
         ]
     }

@@ -40,6 +40,12 @@ public struct ReplicateError: Error, Sendable, Hashable, CustomStringConvertible
         public static let decoding = Code("decoding")
         /// The client refused to build the request (for example an invalid base URL).
         public static let invalidConfiguration = Code("invalid-configuration")
+        /// A list endpoint's `next` link led outside the API base URL; it was not followed (the token would
+        /// have gone with it).
+        public static let offBaseLink = Code("off-base-link")
+        /// A paginated list ran past its page bound before reaching the point asked for; what was read is
+        /// incomplete.
+        public static let listTooLong = Code("list-too-long")
         /// A file to upload could not be read, or the upload's temporary body file could not be written.
         public static let localFile = Code("local-file")
         /// A webhook lacked `webhook-id`, `webhook-timestamp` or `webhook-signature`.

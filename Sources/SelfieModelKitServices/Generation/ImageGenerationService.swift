@@ -59,32 +59,42 @@ public struct ImageGenerationService: Sendable {
                 userMessage: "Your photos couldn't be created right now. Our team has been notified.",
                 detail: report.violations.map(\.description).joined(separator: "; "))
         }
+        // Recorded already held by this context's start lease, renewed while the create call waits its turn
+        // in the rate budget (for minutes, maybe) and runs, so no reconciler, on this instance or another,
+        // takes it for an orphan meanwhile.
         let generation = try await context.store.recordGenerationIntent(
             NewGeneration(
-                source: source, lookID: lookID, prompt: prompt.text, seed: request.seed.value, requestBody: body),
+                source: source, lookID: lookID, prompt: prompt.text, seed: request.seed.value, requestBody: body,
+                startLease: context.startLease),
             monthlyLimit: monthlyQuota, for: user)
-        // The create call may wait its turn in the rate budget for minutes; until it is answered the
-        // reconciler must not take this generation for an orphan.
-        await context.pendingCreates.begin(generation.id)
+        let store = context.store
+        let holder = context.startLease.holder
         do {
-            let prediction = try await context.client.createPrediction(request)
-            let attached: TransitionOutcome<GenerationRecord>
-            do {
-                attached = try await context.store.attachPredictionID(prediction.id, to: generation.id, for: user)
-            } catch let error as SelfieModelKitError where error.code == .transitionConflict {
-                // Another instance's reconciler gave this generation up as never started while its create
-                // call waited its turn; the prediction nobody tracks any more is canceled, not left running.
-                _ = try? await context.client.cancelPrediction(prediction.id, for: user.id)
-                throw error
+            let (prediction, attached) = try await context.holdingStart(
+                "generation \(generation.id)",
+                renew: { try await store.systemHoldGenerationLease(generation.id, lease: $0) }
+            ) {
+                let prediction = try await context.client.createPrediction(request)
+                do {
+                    return (
+                        prediction,
+                        try await context.store.attachPredictionID(prediction.id, to: generation.id, for: user).record
+                    )
+                } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+                    // Another instance's reconciler gave this generation up as never started (its start lease
+                    // had lapsed); the prediction nobody tracks any more is canceled, not left running.
+                    _ = try? await context.client.cancelPrediction(prediction.id, for: user.id)
+                    throw error
+                }
             }
-            await context.pendingCreates.end(generation.id)
+            try? await store.systemReleaseGenerationLease(generation.id, holder: holder)
             StudioMetrics.generationStarted(source: source)
             if prediction.status.isTerminal {
-                return try await apply(prediction) ?? attached.record
+                return try await apply(prediction) ?? attached
             }
-            return attached.record
+            return attached
         } catch {
-            await context.pendingCreates.end(generation.id)
+            try? await store.systemReleaseGenerationLease(generation.id, holder: holder)
             let mayHaveStarted = FailureExplanation.mayHaveStarted(error)
             if !mayHaveStarted {
                 _ = try? await context.store.updateGeneration(

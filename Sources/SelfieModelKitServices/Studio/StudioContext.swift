@@ -26,14 +26,26 @@ public struct StudioContext: Sendable {
     public var logger: Logger
     /// The clock, injectable for tests.
     public var now: @Sendable () -> Date
-    /// The jobs this process is still starting, which the reconciler must not take for orphans.
-    let pendingCreates = PendingCreates()
+    /// The lease a job being started is held by in the store, from its recorded intent until Replicate's id
+    /// is attached or the start fails: the holder name (one per context, never a reconciler's) and how long
+    /// each hold lasts. The services renew it every third of `Lease.duration` while the create path runs
+    /// (upload, rate budget, create call), so no reconciler, on any host instance, takes the job for an
+    /// orphan; after a crash the lease expires and the job is resolved as an orphan.
+    public var startLease: Lease
+    /// What the start-lease renewals sleep on between holds: the system clock by default. A test on virtual
+    /// time injects a clock whose sleeps end when that much time has passed for the store.
+    public var startLeaseClock: SchedulingClock
 
     /// Creates a context.
+    /// - Parameters:
+    ///   - startLease: how a job being started is held in the store; `nil` for a holder named after the
+    ///     process with a random suffix, held two minutes at a time.
+    ///   - startLeaseClock: what the start-lease renewals sleep on.
     public init(
         client: ReplicateClient, store: any SelfieModelStore, images: any ImageStore, owner: ReplicateOwner,
         publicURL: URL? = nil, guidanceKeyCompatibility: GuidanceKeyCompatibility = .specificationExact,
-        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, startLease: Lease? = nil,
+        startLeaseClock: SchedulingClock = .system
     ) {
         self.client = client
         self.store = store
@@ -43,6 +55,16 @@ public struct StudioContext: Sendable {
         self.guidanceKeyCompatibility = guidanceKeyCompatibility
         self.logger = logger
         self.now = now
+        self.startLease = startLease ?? Self.defaultStartLease()
+        self.startLeaseClock = startLeaseClock
+    }
+
+    /// A start lease held two minutes at a time by a holder named after this process, with a random suffix
+    /// so two contexts never share one.
+    public static func defaultStartLease() -> Lease {
+        Lease(
+            holder: "starter-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
+            duration: .seconds(120))
     }
 
     /// The path webhooks are delivered to, under ``publicURL``.

@@ -9,9 +9,11 @@ import ServiceLifecycle
 /// A `Service` (swift-service-lifecycle): run it in your `ServiceGroup` beside the HTTP server, or call
 /// ``reconcileOnce()`` yourself. Each pass claims in-flight jobs under a store lease, so several host
 /// instances never work the same job at once, asks Replicate for each job's state, and applies it through
-/// the same idempotent path as webhooks. A job recorded but never attached to a Replicate id (a crash
-/// between the intent and the call) is matched against Replicate's recent jobs and attached, or, when
-/// Replicate has none after ``orphanGracePeriod``, marked failed so the user can try again.
+/// the same idempotent path as webhooks. A job still being started is held by its starter's lease in the
+/// store (``StudioContext/startLease``), so no reconciler claims it. A job recorded but never attached to a
+/// Replicate id whose start lease has lapsed (a crash between the intent and the call) is matched against
+/// Replicate's jobs created since (every page back to the job's own time) and attached, or, when Replicate
+/// has none after ``orphanGracePeriod``, marked failed so the user can try again.
 public struct Reconciler: Service {
     /// The training service.
     public let training: ModelTrainingService
@@ -115,9 +117,12 @@ public struct Reconciler: Service {
     }
 
     private func resolveOrphan(_ attempt: TrainingAttempt) async throws {
-        guard await !context.pendingCreates.isStarting(attempt.id) else { return }
         let modelID = ReplicateModelID.selfieModel(for: attempt.userID, owner: context.owner)
-        let candidates = try await context.client.listTrainings(for: attempt.userID)
+        // Newest first, page after page back to the attempt's own time (a minute's leeway for clocks), so a
+        // busy account's newer trainings never hide it. A search cut short by the page bound throws and
+        // fails nothing.
+        let candidates = try await context.client.listTrainings(
+            createdAfter: attempt.createdAt.addingTimeInterval(-60), for: attempt.userID)
         let triggerWord = TriggerWord(for: attempt.userID).rawValue
         // Replicate's training objects may omit `destination`; the trigger word is derived from the user too.
         for found in candidates
@@ -139,8 +144,8 @@ public struct Reconciler: Service {
     }
 
     private func resolveOrphan(_ record: GenerationRecord) async throws {
-        guard await !context.pendingCreates.isStarting(record.id) else { return }
-        let candidates = try await context.client.listPredictions(for: record.userID)
+        let candidates = try await context.client.listPredictions(
+            createdAfter: record.createdAt.addingTimeInterval(-60), for: record.userID)
         let sent = (try? JSONSerialization.jsonObject(with: record.requestBody)) as? [String: Any]
         let version = sent?["version"] as? String
         for found in candidates {

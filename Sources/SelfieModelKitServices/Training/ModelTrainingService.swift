@@ -171,43 +171,33 @@ public struct ModelTrainingService: Sendable {
         }
 
         let modelID = ReplicateModelID.selfieModel(for: user.id, owner: context.owner)
+        // The attempt is recorded already held by this context's start lease, renewed while the create path
+        // runs, so no reconciler (of this instance or another) takes it for an orphan meanwhile.
         let attempt = try await context.store.recordTrainingIntent(
-            NewTrainingAttempt(modelID: modelID, photoCount: archive.photoCount, archiveSHA256: archive.sha256),
+            NewTrainingAttempt(
+                modelID: modelID, photoCount: archive.photoCount, archiveSHA256: archive.sha256,
+                startLease: context.startLease),
             for: user)
         context.logger.info("training intent recorded", metadata: ["user": "\(user.id)", "attempt": "\(attempt.id)"])
         // Only the create call itself can start a training: a failure before it (the model or the upload)
         // fails the attempt at once, so the user can try again without waiting for the reconciler.
         var createCallSent = false
-        await context.pendingCreates.begin(attempt.id)
+        let store = context.store
+        let holder = context.startLease.holder
         do {
-            try await ensureModelExists(modelID, for: user)
-            let file = try await context.client.uploadFile(
-                contentsOf: archive.fileURL, filename: "selfies-\(user.id).zip",
-                contentType: "application/zip", metadata: .object(["purpose": .string("selfie-training")]),
-                for: user.id)
-            guard let inputImagesURL = file.url else {
-                throw ReplicateError(.decoding, detail: "the uploaded file has no urls.get")
+            let started = try await context.holdingStart(
+                "training attempt \(attempt.id)",
+                renew: { try await store.systemHoldTrainingLease(attempt.id, lease: $0) }
+            ) {
+                try await createTraining(attempt, modelID: modelID, archive: archive, for: user) {
+                    createCallSent = true
+                }
             }
-            let request = try TrainingRequest(
-                for: user, owner: context.owner, inputImagesURL: inputImagesURL, hyperparameters: hyperparameters,
-                webhook: try context.webhookTarget(events: [.start, .logs, .completed]))
-            createCallSent = true
-            let training = try await context.client.createTraining(request)
-            let outcome: TransitionOutcome<TrainingAttempt>
-            do {
-                outcome = try await context.store.attachTrainingID(
-                    training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user)
-            } catch let error as SelfieModelKitError where error.code == .transitionConflict {
-                // Another instance's reconciler gave this attempt up as never started; cancel the training
-                // nobody tracks any more rather than leave it running.
-                _ = try? await context.client.cancelTraining(training.id, for: user.id)
-                throw error
-            }
-            await context.pendingCreates.end(attempt.id)
+            try? await store.systemReleaseTrainingLease(attempt.id, holder: holder)
             StudioMetrics.trainingStarted()
-            return outcome.record
+            return started
         } catch {
-            await context.pendingCreates.end(attempt.id)
+            try? await store.systemReleaseTrainingLease(attempt.id, holder: holder)
             let step: StudioStep = createCallSent ? .trainingCreate : .trainingUpload
             let mayHaveStarted = createCallSent && FailureExplanation.mayHaveStarted(error)
             if !mayHaveStarted {
@@ -219,6 +209,37 @@ public struct ModelTrainingService: Sendable {
             }
             context.logger.error("training start failed", metadata: ["user": "\(user.id)", "error": "\(error)"])
             throw FailureExplanation.surfaced(error, during: step, mayHaveStarted: mayHaveStarted)
+        }
+    }
+
+    /// The create path of ``startTraining(for:)`` after the intent: the model, the upload, the create call
+    /// and attaching Replicate's id. `markSent` runs just before the create call.
+    private func createTraining(
+        _ attempt: TrainingAttempt, modelID: ReplicateModelID, archive: TrainingArchive, for user: AuthenticatedUser,
+        markSent: () -> Void
+    ) async throws -> TrainingAttempt {
+        try await ensureModelExists(modelID, for: user)
+        let file = try await context.client.uploadFile(
+            contentsOf: archive.fileURL, filename: "selfies-\(user.id).zip",
+            contentType: "application/zip", metadata: .object(["purpose": .string("selfie-training")]),
+            for: user.id)
+        guard let inputImagesURL = file.url else {
+            throw ReplicateError(.decoding, detail: "the uploaded file has no urls.get")
+        }
+        let request = try TrainingRequest(
+            for: user, owner: context.owner, inputImagesURL: inputImagesURL, hyperparameters: hyperparameters,
+            webhook: try context.webhookTarget(events: [.start, .logs, .completed]))
+        markSent()
+        let training = try await context.client.createTraining(request)
+        do {
+            return try await context.store.attachTrainingID(
+                training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user
+            ).record
+        } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+            // Another instance's reconciler gave this attempt up as never started (its start lease had
+            // lapsed); cancel the training nobody tracks any more rather than leave it running.
+            _ = try? await context.client.cancelTraining(training.id, for: user.id)
+            throw error
         }
     }
 

@@ -79,6 +79,11 @@ public struct StoreConformance: Sendable {
         case concurrentTransitionRace
         /// Two holders never claim the same job; an expired lease is reclaimed.
         case leases
+        /// A job recorded with a start lease is not claimed while its starter holds it; it is once released
+        /// or lapsed.
+        case startLeases
+        /// Claims go in turn (never claimed first, then claimed longest ago), so every job is reached.
+        case claimOrder
         /// One user can never read or change another's rows through the per-user API.
         case isolation
         /// Photo rows, favourites, deletion, generation outputs, and listings in their documented order.
@@ -124,6 +129,8 @@ public struct StoreConformance: Sendable {
         case .intentBeforeCallOutbox: try await checkIntentBeforeCallOutbox()
         case .concurrentTransitionRace: try await checkConcurrentTransitionRace()
         case .leases: try await checkLeases()
+        case .startLeases: try await checkStartLeases()
+        case .claimOrder: try await checkClaimOrder()
         case .isolation: try await checkIsolation()
         case .photosAndListings: try await checkPhotosAndListings()
         case .trainingCompletionSwitchesVersion: try await checkTrainingCompletionSwitchesVersion()

@@ -86,6 +86,10 @@ extension ForwardingSelfieModelStore {
         try await base.systemReleaseTrainingLease(attempt, holder: holder)
     }
 
+    public func systemHoldTrainingLease(_ attempt: TrainingAttemptID, lease: Lease) async throws -> Bool {
+        try await base.systemHoldTrainingLease(attempt, lease: lease)
+    }
+
     // MARK: GenerationStore
 
     public func recordGenerationIntent(
@@ -146,6 +150,10 @@ extension ForwardingSelfieModelStore {
 
     public func systemReleaseGenerationLease(_ id: GenerationID, holder: String) async throws {
         try await base.systemReleaseGenerationLease(id, holder: holder)
+    }
+
+    public func systemHoldGenerationLease(_ id: GenerationID, lease: Lease) async throws -> Bool {
+        try await base.systemHoldGenerationLease(id, lease: lease)
     }
 
     // MARK: PhotoStore

@@ -20,7 +20,9 @@ extension InMemorySelfieModelStore: GenerationStore {
         let record = GenerationRecord(
             id: intent.id, userID: user.id, source: intent.source, lookID: intent.lookID, prompt: intent.prompt,
             seed: intent.seed, requestBody: intent.requestBody, status: .recorded, createdAt: date, updatedAt: date)
-        generations[intent.id] = Stored(value: record, sequence: nextSequence())
+        generations[intent.id] = Stored(
+            value: record, sequence: nextSequence(), leaseHolder: intent.startLease?.holder,
+            leaseExpiresAt: intent.startLease.map { date.addingTimeInterval($0.duration.timeInterval) })
         return record
     }
 
@@ -123,6 +125,10 @@ extension InMemorySelfieModelStore: GenerationStore {
 
     public func systemReleaseGenerationLease(_ id: GenerationID, holder: String) {
         release(&generations, id, holder: holder)
+    }
+
+    public func systemHoldGenerationLease(_ id: GenerationID, lease: Lease) -> Bool {
+        hold(&generations, id, lease: lease)
     }
 
     private func count(for user: UserID, in month: Range<Date>) -> Int {

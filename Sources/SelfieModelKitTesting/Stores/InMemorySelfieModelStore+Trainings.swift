@@ -27,7 +27,9 @@ extension InMemorySelfieModelStore: UserModelStore {
         let attempt = TrainingAttempt(
             id: intent.id, userID: user.id, status: .recorded, photoCount: intent.photoCount,
             archiveSHA256: intent.archiveSHA256, createdAt: date, updatedAt: date)
-        attempts[intent.id] = Stored(value: attempt, sequence: nextSequence())
+        attempts[intent.id] = Stored(
+            value: attempt, sequence: nextSequence(), leaseHolder: intent.startLease?.holder,
+            leaseExpiresAt: intent.startLease.map { date.addingTimeInterval($0.duration.timeInterval) })
         return attempt
     }
 
@@ -124,6 +126,10 @@ extension InMemorySelfieModelStore: UserModelStore {
 
     public func systemReleaseTrainingLease(_ attempt: TrainingAttemptID, holder: String) {
         release(&attempts, attempt, holder: holder)
+    }
+
+    public func systemHoldTrainingLease(_ attempt: TrainingAttemptID, lease: Lease) -> Bool {
+        hold(&attempts, attempt, lease: lease)
     }
 
     private func transitionAttempt(

@@ -11,12 +11,14 @@ import SelfieModelKit
 /// Time comes from `now`, so tests can expire leases and cross month boundaries with an
 /// ``AdjustableClock`` instead of sleeping.
 public actor InMemorySelfieModelStore: WebhookReceiptStore {
-    /// A stored job plus what the records don't show: insertion order and the lease.
+    /// A stored job plus what the records don't show: insertion order, the lease, and the claim turn.
     struct Stored<Value> {
         var value: Value
         var sequence: Int
         var leaseHolder: String?
         var leaseExpiresAt: Date?
+        /// The value of the store's claim counter when a reconciler last claimed the job; `nil` if never.
+        var lastClaimTurn: Int?
 
         func isClaimable(by holder: String, at date: Date) -> Bool {
             guard let leaseHolder, let leaseExpiresAt else { return true }
@@ -31,6 +33,7 @@ public actor InMemorySelfieModelStore: WebhookReceiptStore {
     var photoRows: [PhotoID: Stored<PhotoRecord>] = [:]
     var receipts: [String: Date] = [:]
     private var lastSequence = 0
+    private var lastClaimTurn = 0
 
     /// Creates an empty store.
     /// - Parameter now: the source of the current time (leases, timestamps, the monthly quota).
@@ -41,6 +44,11 @@ public actor InMemorySelfieModelStore: WebhookReceiptStore {
     func nextSequence() -> Int {
         lastSequence += 1
         return lastSequence
+    }
+
+    func nextClaimTurn() -> Int {
+        lastClaimTurn += 1
+        return lastClaimTurn
     }
 
     // MARK: - Inspection
@@ -84,8 +92,9 @@ extension TrainingAttempt: InMemoryLeasable {}
 extension GenerationRecord: InMemoryLeasable {}
 
 extension InMemorySelfieModelStore {
-    /// Claims up to `limit` non-terminal jobs whose lease is free, expired or already `lease.holder`'s,
-    /// oldest first.
+    /// Claims up to `limit` non-terminal jobs whose lease is free, expired or already `lease.holder`'s:
+    /// never-claimed jobs first, then those claimed longest ago, oldest first among equals. Each claimed
+    /// job takes the next claim turn, so it goes to the back of the line. Returned oldest first.
     func claim<Key: Hashable, Value: InMemoryLeasable>(
         _ table: inout [Key: Stored<Value>], lease: Lease, limit: Int
     ) -> [Value] {
@@ -94,14 +103,32 @@ extension InMemorySelfieModelStore {
         let keys =
             table
             .filter { !$0.value.value.status.isTerminal && $0.value.isClaimable(by: lease.holder, at: date) }
-            .sorted { ($0.value.value.createdAt, $0.value.sequence) < ($1.value.value.createdAt, $1.value.sequence) }
+            .sorted {
+                ($0.value.lastClaimTurn ?? 0, $0.value.value.createdAt, $0.value.sequence)
+                    < ($1.value.lastClaimTurn ?? 0, $1.value.value.createdAt, $1.value.sequence)
+            }
             .prefix(limit)
+            .sorted { ($0.value.value.createdAt, $0.value.sequence) < ($1.value.value.createdAt, $1.value.sequence) }
             .map(\.key)
         return keys.map { key in
             table[key]!.leaseHolder = lease.holder
             table[key]!.leaseExpiresAt = date.addingTimeInterval(lease.duration.timeInterval)
+            table[key]!.lastClaimTurn = nextClaimTurn()
             return table[key]!.value
         }
+    }
+
+    /// Takes or renews the lease on the non-terminal job `key` for `lease.holder` when it is free, expired or
+    /// already the holder's; returns whether the holder holds it now.
+    func hold<Key: Hashable, Value: InMemoryLeasable>(
+        _ table: inout [Key: Stored<Value>], _ key: Key, lease: Lease
+    ) -> Bool {
+        let date = now()
+        guard let stored = table[key], !stored.value.status.isTerminal, stored.isClaimable(by: lease.holder, at: date)
+        else { return false }
+        table[key]!.leaseHolder = lease.holder
+        table[key]!.leaseExpiresAt = date.addingTimeInterval(lease.duration.timeInterval)
+        return true
     }
 
     /// Clears the lease on `key` when `holder` holds it.

@@ -270,6 +270,27 @@ other.models.create(owner=OTHER_OWNER, name=MODEL, visibility="private", hardwar
 check(other.models.get(f"{OTHER_OWNER}/{MODEL}").owner == OTHER_OWNER, "the second account has its own model")
 check(all(p.id != prediction.id for p in other.predictions.list().results), "lists are per account")
 
+# --- pagination: 100 a page, newest first, followed by the client's own paginate ---------------
+made = [
+    client.predictions.create(version=version_id, input={"prompt": f"user42 on page {index}", "seed": index}).id
+    for index in range(105)
+]
+first = client.predictions.list()
+check(len(first.results) == 100, f"100 predictions a page, got {len(first.results)}")
+check(first.previous is None, f"no previous page before the first, got {first.previous!r}")
+check(first.next is not None and first.next.startswith(f"{URL}/v1/predictions?cursor="),
+      f"next is an absolute URL on the API base, got {first.next!r}")
+second = client.predictions.list(first.next)
+check(second.previous is not None, "a later page links back")
+check(not {p.id for p in first} & {p.id for p in second}, "pages do not overlap")
+pages = list(replicate.paginate(client.predictions.list))
+check(len(pages) >= 2 and pages[-1].next is None, f"paginate follows next to the last page ({len(pages)} pages)")
+listed = [p.id for page in pages for p in page]
+check(len(listed) == len(set(listed)), "no prediction listed twice")
+check(set(made) <= set(listed) and prediction.id in listed, "every prediction is on some page")
+created = [p.created_at for page in pages for p in page]
+check(created == sorted(created, reverse=True), "newest first across pages")
+
 # --- faults switched at run time ---------------------------------------------------------------
 def set_faults(settings):
     request = urllib.request.Request(

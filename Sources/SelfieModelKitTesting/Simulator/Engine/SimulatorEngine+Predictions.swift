@@ -125,10 +125,11 @@ extension SimulatorEngine {
         return .notFound
     }
 
-    func listPredictions(owner: String) -> SimulatorResponse {
+    func listPredictions(_ request: Request, owner: String) -> SimulatorResponse {
         let mine = predictions.values.filter { $0.owner == owner }
             .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-        return .json(200, ["next": .null, "previous": .null, "results": .array(mine.map(predictionJSON))])
+        return page(
+            mine, key: { ($0.createdAt, $0.id) }, request: request, path: "/predictions", render: predictionJSON)
     }
 
     func cancelPrediction(_ id: String, owner: String) -> SimulatorResponse {

@@ -61,11 +61,11 @@ extension SimulatorEngine {
         return .json(200, trainingJSON(training))
     }
 
-    func listTrainings(owner: String) -> SimulatorResponse {
+    func listTrainings(_ request: Request, owner: String) -> SimulatorResponse {
         let mine = trainings.values.filter { $0.owner == owner }.sorted {
             ($0.createdAt, $0.id) > ($1.createdAt, $1.id)
         }
-        return .json(200, ["next": .null, "previous": .null, "results": .array(mine.map(trainingJSON))])
+        return page(mine, key: { ($0.createdAt, $0.id) }, request: request, path: "/trainings", render: trainingJSON)
     }
 
     func cancelTraining(_ id: String, owner: String) -> SimulatorResponse {

@@ -184,8 +184,8 @@ package actor SimulatorEngine {
             case ("files", "POST"): return createFile(request, owner: owner)
             case ("files", "GET"): return listFiles(owner: owner)
             case ("predictions", "POST"): return await createPrediction(request, owner: owner)
-            case ("predictions", "GET"): return listPredictions(owner: owner)
-            case ("trainings", "GET"): return listTrainings(owner: owner)
+            case ("predictions", "GET"): return listPredictions(request, owner: owner)
+            case ("trainings", "GET"): return listTrainings(request, owner: owner)
             case ("account", _), ("models", _), ("files", _), ("predictions", _), ("trainings", _):
                 return .methodNotAllowed(method)
             default: return .notFound
