@@ -182,7 +182,8 @@ def main():
         out.append(f"| stray image-store files | {fleet.get('stray_files', 0)} | every file in the image store is a "
                    "photo of its owner |")
         out.append(f"| wall time | {fleet['wall_seconds']:.0f} s | from the first sign-up to the last photo |")
-        out.append(f"| budget use while a backlog waited | {fleet['budget_use']:.3f} | {fleet['creates_in_backlog']} "
+        use = fleet["budget_use"] if fleet.get("budget_use") is not None else float("nan")
+        out.append(f"| budget use while a backlog waited | {use:.3f} | {fleet['creates_in_backlog']} "
                    f"creates in {fleet['backlog_seconds']:.0f} s with ≥ 10 intents waiting, against the most "
                    f"the {fleet['budget_per_minute']:.0f}/min budget allows (its burst plus its rate); target ≥ 0.97 |")
         fair = fleet["fairness"]
@@ -207,8 +208,8 @@ def main():
                    f"{fleet['users_completed']} of {fleet['users']} on {fleet['instances']}; lost {fleet['lost']}, "
                    f"duplicated {fleet['duplicated']}, provenance {fleet['provenance_violations']}, quota "
                    f"{fleet['quota_errors']} | {'met' if clean and complete else 'missed'} |")
-        out.append(f"| budget use ≥ 0.97 while there is a backlog | {fleet['budget_use']:.3f} | "
-                   f"{'met' if fleet['budget_use'] >= 0.97 else 'missed'} |")
+        out.append(f"| budget use ≥ 0.97 while there is a backlog | {use:.3f} | "
+                   f"{'met' if use >= 0.97 else 'missed'} |")
         peak = max(fleet["peak_rss_bytes"].values())
         out.append(f"| peak RSS ≤ 256 MiB per host process | {peak / MIB:.0f} MiB at most | "
                    f"{'met' if peak <= 256 * MIB else 'missed'} |")

@@ -20,6 +20,14 @@ struct FleetReport: Sendable {
 
     /// Below this many waiting generation intents there is no backlog: the budget is not what holds them.
     static let backlogThreshold = 10
+    /// A backlog shorter than this says nothing about the budget's use (its burst alone would dominate).
+    static let minimumBacklogSeconds = 10.0
+
+    /// ``budget``'s use, or `nil` when the run had no backlog long enough to measure it.
+    var budgetUse: Double? {
+        let budget = self.budget
+        return budget.backlogSeconds >= Self.minimumBacklogSeconds ? budget.use : nil
+    }
 
     // MARK: Figures
 
@@ -123,11 +131,13 @@ struct FleetReport: Sendable {
         row("jobs at the simulator", "\(ledger.predictions.count) predictions, \(ledger.trainings.count) trainings")
         row(
             "budget use (backlog ≥ \(Self.backlogThreshold))",
-            String(
-                format: "%.3f  (%d creates in %.1f s of backlog; budget %.0f/min)", budget.use, budget.createsInBacklog,
-                budget.backlogSeconds, predictionsPerMinute))
+            budgetUse.map {
+                String(
+                    format: "%.3f  (%d creates in %.1f s of backlog; budget %.0f/min)", $0, budget.createsInBacklog,
+                    budget.backlogSeconds, predictionsPerMinute)
+            } ?? String(format: "no backlog of %.0f s or more to measure it", Self.minimumBacklogSeconds))
         row(
-            "fairness (same-second cohorts)",
+            "fairness (generate calls, per second)",
             String(
                 format: "%d cohorts, spread median %.2f s, p95 %.2f s, max %.2f s", fairness.cohorts,
                 fairness.medianSpread, fairness.p95Spread, fairness.maxSpread))
@@ -169,7 +179,7 @@ struct FleetReport: Sendable {
             "cross_user_leaks": verdict.crossUserLeaks, "stray_files": verdict.strayFiles,
             "photo_mismatches": verdict.photoMismatches,
             "non_terminal": verdict.nonTerminal, "failures": Array(verdict.failures.prefix(200)),
-            "budget_use": budget.use, "backlog_seconds": budget.backlogSeconds,
+            "budget_use": budgetUse ?? NSNull(), "backlog_seconds": budget.backlogSeconds,
             "creates_in_backlog": budget.createsInBacklog, "budget_per_minute": predictionsPerMinute,
             "creates_per_minute_series": createsPerMinuteSeries,
             "latency_ms": latency,
