@@ -94,7 +94,9 @@ struct FleetReport: Sendable {
         }
     }
 
-    var fairness: (cohorts: Int, medianSpread: Double, p95Spread: Double, maxSpread: Double, perInstanceMeanWait: [Double]) {
+    var fairness:
+        (cohorts: Int, medianSpread: Double, p95Spread: Double, maxSpread: Double, perInstanceMeanWait: [Double])
+    {
         let cohorts = Dictionary(grouping: userWaits) { Int($0.issuedAt) }.values.filter { $0.count >= 2 }
         let spreads = cohorts.map { cohort -> Double in
             let waits = cohort.map(\.wait)
