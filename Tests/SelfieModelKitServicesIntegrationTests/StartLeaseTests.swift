@@ -80,7 +80,7 @@ extension StudioHarness {
 }
 
 @Suite("Several host instances over one store")
-struct FleetTests {
+struct StartLeaseTests {
     /// A studio whose transport holds the requests `matches` picks while the test says so.
     private static func studio(
         _ factory: StoreFactory, holding matches: @escaping @Sendable (HTTPRequest) -> Bool,
