@@ -36,7 +36,7 @@ import SelfieModelKitReplicate
 /// ``PostgresSelfieModelStore``, this store does not refuse a superuser connection: it touches no user's
 /// rows.
 ///
-/// The table and functions come with migration 9: run ``PostgresSelfieModelStore/migrate()`` (or
+/// The tables and functions come with migrations 9, 12 and 13: run ``PostgresSelfieModelStore/migrate()`` (or
 /// ``PostgresMigrator/migrate(upTo:)``) before the first permit.
 public final class PostgresRateBudgetStore: RateBudgetStore, Sendable {
     private let client: PostgresClient
@@ -95,6 +95,42 @@ public final class PostgresRateBudgetStore: RateBudgetStore, Sendable {
             """
         let wait = try await single(query)
         return wait == 0 ? .granted : .retry(after: .nanoseconds(wait))
+    }
+
+    /// Takes one permit for `claimant` and chooses which of its waiting users it serves, in one fair order
+    /// of users across every instance (start-time fair queuing per user, ADR 0408): each user has one place
+    /// in line for the whole fleet, kept in `rate_budget_user_tags` under the SHA-256 of the user's key, so
+    /// a user whose requests wait in several instances gets one user's share, not one in each. An instance
+    /// whose first user in line is more than one round behind the first of another instance that asked
+    /// within ``fairShareWindow(for:)`` waits one interval. A claimant that names no users gets
+    /// ``takePermit(from:limit:now:claimant:)`` and chooses for itself.
+    /// - Throws: as ``takePermit(from:limit:now:)``; `.storage` when the database is not migrated to
+    ///   version 13.
+    public func takeFairPermit(
+        from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
+    ) async throws -> FairPermitDecision {
+        guard !claimant.waiting.isEmpty else {
+            return switch try await takePermit(from: bucket, limit: limit, now: now, claimant: claimant) {
+            case .granted: .granted(serving: nil)
+            case .retry(let delay): .retry(after: delay)
+            }
+        }
+        let skew = maximumClockSkew.map { RateBudgetTime.nanoseconds($0) }
+        let window = RateBudgetTime.nanoseconds(Self.fairShareWindow(for: limit))
+        let query: PostgresQuery = """
+            SELECT wait_ns, serve FROM selfie_system_take_user_fair_rate_permit(
+                \(bucket.name), \(claimant.instance), \(claimant.waiting), \(RateBudgetTime.nanoseconds(now)),
+                \(limit.intervalNanoseconds), \(limit.toleranceNanoseconds), \(skew), \(window))
+            """
+        let (wait, serve) = try await PostgresErrors.mapping {
+            let rows = try await client.query(query, logger: logger).collect()
+            guard let row = try rows.first?.decode((Int64, Int32?).self) else {
+                throw SelfieModelKitError.storageFailure("the rate budget function returned no row")
+            }
+            return row
+        }
+        guard wait == 0 else { return .retry(after: .nanoseconds(wait)) }
+        return .granted(serving: serve.map(Int.init).flatMap { claimant.waiting.indices.contains($0) ? $0 : nil })
     }
 
     /// How long an instance counts as asking after its last request: two seconds, or four of `limit`'s

@@ -185,3 +185,66 @@ struct RateBudgetClaimantTests {
         #expect(claimants.map(\.waitingUsers) == [1, 4, 3, 2, 1])
     }
 }
+
+/// A shared store that refuses the first permit for a second, then grants every permit to the last user
+/// the instance names: the opposite of the instance's own round-robin.
+private actor LastKeyChooser: RateBudgetStore {
+    private(set) var named: [[String]] = []
+    private(set) var chosen: [String] = []
+
+    func takePermit(from bucket: RateBucket, limit: RateLimit, now: Date) -> PermitDecision { .granted }
+
+    func takeFairPermit(
+        from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
+    ) -> FairPermitDecision {
+        named.append(claimant.waiting)
+        guard named.count > 1, let last = claimant.waiting.last else { return .retry(after: .seconds(1)) }
+        chosen.append(last)
+        return .granted(serving: claimant.waiting.count - 1)
+    }
+
+    func pause(_ bucket: RateBucket, until date: Date) {}
+}
+
+@Suite("Rate budget: a shared store chooses whom a permit serves")
+struct RateBudgetChoiceTests {
+    @Test("the budget names its waiting users in round-robin order and serves the one the store chooses")
+    func storeChoosesTheUser() async throws {
+        let chooser = LastKeyChooser()
+        let clock = ManualSchedulingClock()
+        let budget = RateBudget(store: chooser, clock: clock.schedulingClock, instance: "instance-test-2")
+        let grants = LockedValue([String]())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await budget.acquire(.general, for: try UserID("fay6"))
+                grants.withLock { $0.append("fay6") }
+            }
+            #expect(await eventually { clock.sleeperCount == 1 }, "the first request was told to wait")
+            for (index, name) in ["gus7", "hal8", "ivy9"].enumerated() {
+                group.addTask {
+                    try await budget.acquire(.general, for: try UserID(name))
+                    grants.withLock { $0.append(name) }
+                }
+                // One at a time, so the round-robin order is the order of arrival.
+                #expect(await eventually { await budget.waitingCount(in: .general) == index + 2 })
+            }
+            group.addTask {
+                try await budget.acquire(.general, for: nil)
+                grants.withLock { $0.append("system") }
+            }
+            #expect(await eventually { await budget.waitingCount(in: .general) == 5 })
+            clock.advance(by: 1)
+            try await group.waitForAll()
+        }
+        // Round-robin would serve fay6, gus7, hal8, ivy9, system. The store chose the last named user every
+        // time, and the round-robin moved on by one user with each permit; every request was granted once.
+        #expect(
+            await chooser.chosen == ["system:instance-test-2", "user:fay6", "user:gus7", "user:hal8", "user:ivy9"])
+        #expect(grants.current.sorted() == ["fay6", "gus7", "hal8", "ivy9", "system"])
+        let named = await chooser.named
+        #expect(named.first == ["user:fay6"])
+        #expect(named.dropFirst().first == ["user:fay6", "user:gus7", "user:hal8", "user:ivy9", "system:instance-test-2"])
+        #expect(named.dropFirst(2).first == ["user:gus7", "user:hal8", "user:ivy9", "user:fay6"])
+        #expect(named.last == ["user:ivy9"])
+    }
+}

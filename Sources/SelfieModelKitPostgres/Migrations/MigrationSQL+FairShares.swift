@@ -17,33 +17,25 @@ extension MigrationSQL {
     /// DEFINER function is the only way in.
     var fairShares: [String] {
         let table = Self.fairShareTable
-        var statements = [
-            """
-            CREATE TABLE IF NOT EXISTS \(table) (
-                bucket text NOT NULL,
-                instance text NOT NULL,
-                virtual_finish double precision NOT NULL,
-                waiting_users integer NOT NULL,
-                seen_ns bigint NOT NULL,
-                PRIMARY KEY (bucket, instance),
-                CONSTRAINT \(table)_instance_length CHECK (length(instance) BETWEEN 1 AND 200),
-                CONSTRAINT \(table)_waiting CHECK (waiting_users >= 1)
-            )
-            """,
-            "GRANT SELECT, INSERT, UPDATE, DELETE ON \(table) TO \(system)",
-            "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
-            "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
-            "DROP POLICY IF EXISTS \(table)_system ON \(table)",
-            "CREATE POLICY \(table)_system ON \(table) TO \(system) USING (true) WITH CHECK (true)",
-            "SET LOCAL ROLE \(system)",
-            Self.takeFairRatePermit,
-        ]
-        for signature in Self.fairShareFunctionSignatures {
-            statements.append("REVOKE ALL ON FUNCTION \(signature) FROM PUBLIC")
-            statements.append("GRANT EXECUTE ON FUNCTION \(signature) TO SESSION_USER")
-        }
-        statements.append("RESET ROLE")
-        return statements
+        return systemOnlyTable(
+            table,
+            privileges: "SELECT, INSERT, UPDATE, DELETE",
+            creating: [
+                """
+                CREATE TABLE IF NOT EXISTS \(table) (
+                    bucket text NOT NULL,
+                    instance text NOT NULL,
+                    virtual_finish double precision NOT NULL,
+                    waiting_users integer NOT NULL,
+                    seen_ns bigint NOT NULL,
+                    PRIMARY KEY (bucket, instance),
+                    CONSTRAINT \(table)_instance_length CHECK (length(instance) BETWEEN 1 AND 200),
+                    CONSTRAINT \(table)_waiting CHECK (waiting_users >= 1)
+                )
+                """
+            ],
+            functions: [Self.takeFairRatePermit],
+            signatures: Self.fairShareFunctionSignatures)
     }
 
     /// Takes one permit for `p_instance`, which has `p_waiting` users waiting, or answers how many

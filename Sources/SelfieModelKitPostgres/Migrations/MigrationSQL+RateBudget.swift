@@ -21,30 +21,21 @@ extension MigrationSQL {
     /// `InMemoryRateBudgetStore`), and extend a pause.
     var rateBudget: [String] {
         let table = Self.rateBudgetTable
-        var statements = [
-            """
-            CREATE TABLE IF NOT EXISTS \(table) (
-                bucket text PRIMARY KEY,
-                theoretical_arrival_ns bigint,
-                paused_until_ns bigint,
-                CONSTRAINT \(table)_bucket_length CHECK (length(bucket) BETWEEN 1 AND 200)
-            )
-            """,
-            "GRANT SELECT, INSERT, UPDATE ON \(table) TO \(system)",
-            "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
-            "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
-            "DROP POLICY IF EXISTS \(table)_system ON \(table)",
-            "CREATE POLICY \(table)_system ON \(table) TO \(system) USING (true) WITH CHECK (true)",
-            "SET LOCAL ROLE \(system)",
-            Self.takeRatePermit,
-            Self.pauseRateBucket,
-        ]
-        for signature in Self.rateBudgetFunctionSignatures {
-            statements.append("REVOKE ALL ON FUNCTION \(signature) FROM PUBLIC")
-            statements.append("GRANT EXECUTE ON FUNCTION \(signature) TO SESSION_USER")
-        }
-        statements.append("RESET ROLE")
-        return statements
+        return systemOnlyTable(
+            table,
+            privileges: "SELECT, INSERT, UPDATE",
+            creating: [
+                """
+                CREATE TABLE IF NOT EXISTS \(table) (
+                    bucket text PRIMARY KEY,
+                    theoretical_arrival_ns bigint,
+                    paused_until_ns bigint,
+                    CONSTRAINT \(table)_bucket_length CHECK (length(bucket) BETWEEN 1 AND 200)
+                )
+                """
+            ],
+            functions: [Self.takeRatePermit, Self.pauseRateBucket],
+            signatures: Self.rateBudgetFunctionSignatures)
     }
 
     /// Takes one permit, or answers how many nanoseconds to wait (0 means granted).

@@ -73,7 +73,7 @@ public struct PostgresMigrator: Sendable {
         }
         statements.append("SET LOCAL ROLE \(configuration.systemRole.quoted)")
         for signature in MigrationSQL.systemFunctionSignatures + MigrationSQL.rateBudgetFunctionSignatures
-            + MigrationSQL.fairShareFunctionSignatures
+            + MigrationSQL.fairShareFunctionSignatures + MigrationSQL.userFairnessFunctionSignatures
             + MigrationSQL.startLeaseFunctionSignatures
         {
             statements.append("GRANT EXECUTE ON FUNCTION \(signature) TO \(role.quoted)")

@@ -14,9 +14,11 @@ import SelfieModelKit
 /// "pump"), on the injected ``SchedulingClock``, so tests run on virtual time.
 ///
 /// Across instances: each permit request names this budget's ``instance`` and how many users wait in it
-/// (``PermitClaimant``), so a shared store (`PostgresRateBudgetStore`) can give each instance a share in
-/// proportion to its waiting users. Together with the round-robin inside each process, every waiting user
-/// of the fleet gets about the same share, whichever instance holds the request.
+/// and names the users waiting in it, in round-robin order (``PermitClaimant``). A shared store
+/// (`PostgresRateBudgetStore`) keeps one place in line per user for the whole fleet and says which of them
+/// each permit serves, so every waiting user of the fleet gets about the same share, whichever instances
+/// hold the user's requests (ADR 0408). A store that leaves the choice open gets this process's
+/// round-robin.
 public actor RateBudget {
     /// The limits of the two buckets.
     public struct Limits: Sendable, Hashable {
@@ -82,6 +84,32 @@ public actor RateBudget {
                 queues[key] = queue
                 cursor = (position + 1) % ring.count
             }
+            return ticket
+        }
+
+        /// The waiting keys in the order ``popNext()`` would serve them, at most `limit`.
+        func serviceOrder(limit: Int) -> [QueueKey] {
+            guard !ring.isEmpty else { return [] }
+            return (0..<min(limit, ring.count)).map { ring[(cursor + $0) % ring.count] }
+        }
+
+        /// Removes the first ticket of `key` (chosen by a shared store), and moves the cursor on by one
+        /// user, so that every waiting user comes into the first ``PermitClaimant/maximumWaitingKeys`` in
+        /// turn.
+        mutating func pop(_ key: QueueKey) -> Ticket? {
+            guard let position = ring.firstIndex(of: key), var queue = queues[key], !queue.isEmpty else {
+                return nil
+            }
+            let ticket = queue.removeFirst()
+            var next = cursor + 1
+            if queue.isEmpty {
+                queues[key] = nil
+                ring.remove(at: position)
+                if position < next { next -= 1 }
+            } else {
+                queues[key] = queue
+            }
+            cursor = ring.isEmpty ? 0 : next % ring.count
             return ticket
         }
 
@@ -217,17 +245,22 @@ public actor RateBudget {
                 handOffPump(bucket)
                 throw CancellationError()
             }
-            let decision: PermitDecision
+            let decision: FairPermitDecision
+            let order = lanes[bucket]?.serviceOrder(limit: PermitClaimant.maximumWaitingKeys) ?? []
             do {
-                let claimant = PermitClaimant(instance: instance, waitingUsers: max(1, lanes[bucket]?.ring.count ?? 1))
-                decision = try await store.takePermit(from: bucket, limit: limit, now: clock.now(), claimant: claimant)
+                let claimant = PermitClaimant(instance: instance, waiting: order.map(key(of:)))
+                decision = try await store.takeFairPermit(
+                    from: bucket, limit: limit, now: clock.now(), claimant: claimant)
             } catch {
                 abandonPump(bucket, removing: own)
                 throw error
             }
             switch decision {
-            case .granted:
-                guard let ticket = lanes[bucket]?.popNext() else { continue }
+            case .granted(let serving):
+                let chosen = serving.flatMap { order.indices.contains($0) ? order[$0] : nil }
+                guard let ticket = chosen.flatMap({ lanes[bucket]?.pop($0) }) ?? lanes[bucket]?.popNext() else {
+                    continue
+                }
                 if ticket.id == own {
                     handOffPump(bucket)
                     return .granted
@@ -241,6 +274,15 @@ public actor RateBudget {
                     throw error
                 }
             }
+        }
+    }
+
+    /// A waiting user's key towards a shared store: the same for a user in every instance; the system's
+    /// is this instance's own.
+    private func key(of queue: QueueKey) -> String {
+        switch queue {
+        case .user(let user): "user:\(user.rawValue)"
+        case .system: "system:\(instance)"
         }
     }
 

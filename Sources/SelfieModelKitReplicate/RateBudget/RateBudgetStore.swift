@@ -59,9 +59,26 @@ public protocol RateBudgetStore: Sendable {
     func takePermit(
         from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
     ) async throws -> PermitDecision
+    /// Takes one permit for `claimant` and says which of its waiting users (``PermitClaimant/waiting``)
+    /// the permit serves, so that users share the limit in one fair order across every instance, even a
+    /// user whose requests wait in several instances at once. A store that answers
+    /// ``FairPermitDecision/granted(serving:)`` with `nil` leaves the choice to the instance's own
+    /// round-robin; the default does that after ``takePermit(from:limit:now:claimant:)``.
+    func takeFairPermit(
+        from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
+    ) async throws -> FairPermitDecision
     /// Grants nothing from `bucket` before `date`, because Replicate answered 429 (extends, never
     /// shortens, an existing pause).
     func pause(_ bucket: RateBucket, until date: Date) async throws
+}
+
+/// What a ``RateBudgetStore`` answers to a request for a permit that names the waiting users.
+public enum FairPermitDecision: Sendable, Hashable {
+    /// A permit was taken for the waiting user at this index of ``PermitClaimant/waiting``; `nil` lets the
+    /// instance choose (its own round-robin).
+    case granted(serving: Int?)
+    /// No permit now; ask again after this long.
+    case retry(after: Duration)
 }
 
 /// Who asks a shared ``RateBudgetStore`` for a permit: one host instance, and how many users wait in it.
@@ -71,11 +88,30 @@ public struct PermitClaimant: Sendable, Hashable {
     /// How many users (the system counting as one) have a request waiting in the instance's queue for
     /// the bucket, at least 1 while it asks.
     public var waitingUsers: Int
+    /// Keys of the users waiting in the instance, in the order its round-robin would serve them (at most
+    /// ``maximumWaitingKeys``); empty when the instance does not name them. A user's key is the same in
+    /// every instance (`user:` and the user's id), so a shared store can keep one place in line per user;
+    /// the system's is the instance's own.
+    public var waiting: [String]
 
-    /// Describes a claimant.
+    /// How many waiting users a claimant names at most: a bound on each request's size. Users further back
+    /// in the instance's round-robin are named on later requests: ``RateBudget`` moves its round-robin on
+    /// by one user with every permit, whoever the permit served.
+    public static let maximumWaitingKeys = 128
+
+    /// Describes a claimant that gives only a count of its waiting users.
     public init(instance: String, waitingUsers: Int) {
         self.instance = instance
         self.waitingUsers = waitingUsers
+        self.waiting = []
+    }
+
+    /// Describes a claimant that names its waiting users, in its round-robin order (keeping the first
+    /// ``maximumWaitingKeys``).
+    public init(instance: String, waiting: [String]) {
+        self.instance = instance
+        self.waitingUsers = max(1, waiting.count)
+        self.waiting = Array(waiting.prefix(Self.maximumWaitingKeys))
     }
 }
 
@@ -85,6 +121,17 @@ extension RateBudgetStore {
         from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
     ) async throws -> PermitDecision {
         try await takePermit(from: bucket, limit: limit, now: now)
+    }
+
+    /// Takes a permit with ``takePermit(from:limit:now:claimant:)`` and leaves the choice of the user it
+    /// serves to the instance.
+    public func takeFairPermit(
+        from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
+    ) async throws -> FairPermitDecision {
+        switch try await takePermit(from: bucket, limit: limit, now: now, claimant: claimant) {
+        case .granted: .granted(serving: nil)
+        case .retry(let delay): .retry(after: delay)
+        }
     }
 }
 
