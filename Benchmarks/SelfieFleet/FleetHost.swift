@@ -35,6 +35,9 @@ struct HostCommand: AsyncParsableCommand {
     @Option(help: "Database connections in this host's pool.")
     var connections = 12
 
+    @Option(help: "The loopback port to listen on; 0 picks a free one (a restarted host keeps its port).")
+    var port = 0
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard let sessionSecret = environment["FLEET_SESSION_SECRET"], !sessionSecret.isEmpty else {
@@ -43,8 +46,9 @@ struct HostCommand: AsyncParsableCommand {
         var configuredLogger = Logger(label: "fleet-host-\(index)")
         configuredLogger.logLevel = environment["FLEET_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let logger = configuredLogger
-        let router = HostRouter(sessions: FleetSessions(secret: sessionSecret), logger: logger)
-        let server = FleetHTTPServer(host: "127.0.0.1", port: 0, maximumBodyBytes: 20 << 20) {
+        let inFlight = InFlight()
+        let router = HostRouter(sessions: FleetSessions(secret: sessionSecret), inFlight: inFlight, logger: logger)
+        let server = FleetHTTPServer(host: "127.0.0.1", port: port, maximumBodyBytes: 20 << 20) {
             await router.handle($0)
         }
         let index = index
@@ -57,7 +61,7 @@ struct HostCommand: AsyncParsableCommand {
             environment["PUBLIC_URL"] = "http://127.0.0.1:\(port)"
             let host = try await HostRuntime.start(
                 environment: environment, imagesFolder: images, reconcileInterval: interval,
-                connections: connections, logger: logger)
+                connections: connections, inFlight: inFlight, index: index, logger: logger)
             await router.attach(host.services)
             // The host runs until it is signalled; its background work lives as long as the process.
             Task { try await host.runBackground() }
@@ -72,7 +76,7 @@ struct HostRuntime: Sendable {
 
     static func start(
         environment: [String: String], imagesFolder: String, reconcileInterval: Double, connections: Int,
-        logger: Logger
+        inFlight: InFlight, index: Int, logger: Logger
     ) async throws -> HostRuntime {
         let configuration = try Configuration(environment: environment)
         guard let databaseURL = configuration.databaseURL else {
@@ -87,7 +91,15 @@ struct HostRuntime: Sendable {
         let store = PostgresSelfieModelStore(
             client: postgres, configuration: PostgresStoreConfiguration(logger: logger))
         let budget = PostgresRateBudgetStore(client: postgres, logger: logger)
-        let images = try FileSystemImageStore(root: URL(fileURLWithPath: imagesFolder, isDirectory: true))
+        var images: any ImageStore = try FileSystemImageStore(
+            root: URL(fileURLWithPath: imagesFolder, isDirectory: true))
+        // The chaos run: a share of image writes fail, from a generator seeded per host and start.
+        if let rate = environment["FLEET_CHAOS_IMAGE_FAILURE_RATE"].flatMap(Double.init), rate > 0 {
+            let seed = environment["FLEET_CHAOS_SEED"].flatMap(UInt64.init) ?? 1
+            images = FailingImageStore(
+                base: images, rate: rate, seed: seed &+ UInt64(index) &* 7919 &+ UInt64(getpid()))
+        }
+        let timeout = environment["FLEET_REPLICATE_TIMEOUT"].flatMap(Double.init) ?? 90
         // The shared HTTPClient keeps 8 connections per host; a busy host wants more to Replicate.
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.redirectConfiguration = .disallow
@@ -96,7 +108,10 @@ struct HostRuntime: Sendable {
         let replicateClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         let services = try await StudioServices.make(
             configuration: configuration, store: store, images: images,
-            replicateTransport: AsyncHTTPClientTransport(client: replicateClient), budgetStore: budget,
+            replicateTransport: InFlightTransport(
+                base: AsyncHTTPClientTransport(client: replicateClient, timeout: .milliseconds(Int(timeout * 1000))),
+                inFlight: inFlight),
+            budgetStore: budget,
             reconciler: StudioServices.ReconcilerSettings(interval: .milliseconds(Int(reconcileInterval * 1000))),
             logger: logger)
         return HostRuntime(services: services)
@@ -111,21 +126,24 @@ struct HostRuntime: Sendable {
 /// The host's routes: a JSON API for the simulated users, the webhook endpoint and the host's figures.
 actor HostRouter {
     private let sessions: FleetSessions
+    private let inFlight: InFlight
     private let logger: Logger
     private var services: StudioServices?
     private var latencies: [String: [Double]] = [:]
     private var statusCounts: [String: Int] = [:]
 
-    init(sessions: FleetSessions, logger: Logger) {
+    init(sessions: FleetSessions, inFlight: InFlight, logger: Logger) {
         self.sessions = sessions
+        self.inFlight = inFlight
         self.logger = logger
     }
 
     func attach(_ services: StudioServices) { self.services = services }
 
     nonisolated func handle(_ request: FleetRequest) async -> FleetResponse {
-        guard let services = await services else { return .json(503, ["error": "starting"]) }
         let route = Self.route(request)
+        if route == "inflight" { return .json(200, inFlight.snapshot) }
+        guard let services = await services else { return .json(503, ["error": "starting"]) }
         let started = ContinuousClock.now
         let response = await answer(request, route: route, services: services)
         let elapsed = ContinuousClock.now - started
@@ -137,7 +155,7 @@ actor HostRouter {
     }
 
     private func record(_ route: String, milliseconds: Double, status: Int) {
-        guard route != "stats" else { return }
+        guard route != "stats", route != "inflight" else { return }
         latencies[route, default: []].append(milliseconds)
         statusCounts["\(route) \(status)", default: 0] += 1
     }
@@ -156,10 +174,10 @@ actor HostRouter {
         case ("GET", "training"): return "trainingStatus"
         case ("POST", "maya"): return "maya.generate"
         case ("POST", "photoshoot"): return "photoshoot.generate"
-        case ("GET", "generations"): return "generation"
+        case ("GET", "generations"): return parts.count > 1 ? "generation" : "generations"
         case ("GET", "photos"): return parts.count > 1 ? "photo" : "photos"
         case ("POST", "webhooks"): return "webhook"
-        case ("GET", "__fleet"): return "stats"
+        case ("GET", "__fleet"): return parts.last == "inflight" ? "inflight" : "stats"
         default: return "other"
         }
     }
@@ -177,6 +195,8 @@ actor HostRouter {
             return .json(result?.httpStatus ?? 404, ["outcome": result?.outcome ?? "no webhook handler"])
         case "stats":
             return await stats()
+        case "inflight":
+            return .json(200, inFlight.snapshot)
         case "signUp":
             let id = try! UserID("f0" + String(UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(14)))
             return .json(201, ["user": id.rawValue, "token": sessions.token(for: id)])
@@ -211,6 +231,8 @@ actor HostRouter {
         let parts = request.path.split(separator: "/").map(String.init)
         switch route {
         case "addSelfies":
+            inFlight.begin(.upload)
+            defer { inFlight.end(.upload) }
             let name = request.header("x-file-name") ?? "selfie.png"
             let result = try await services.training.addSelfies(
                 [SelfieUpload(data: request.body, fileName: name)], for: user)
@@ -249,6 +271,15 @@ actor HostRouter {
                 [
                     "status": record.status.rawValue, "failure": record.failure?.userMessage ?? "",
                     "prediction": record.predictionID?.rawValue ?? "",
+                ])
+        case "generations":
+            let records = try await services.context.store.generations(for: user, limit: 100)
+            return .json(
+                200,
+                [
+                    "generations": records.map {
+                        ["id": $0.id.description, "status": $0.status.rawValue, "failure": $0.failure?.userMessage ?? ""]
+                    }
                 ])
         case "photos":
             let photos = try await services.generation.photos(for: user)

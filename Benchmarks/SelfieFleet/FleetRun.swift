@@ -39,7 +39,7 @@ struct FleetRun: Sendable {
     func run() async throws -> Bool {
         let runStart = ContinuousClock.now
         let deadline = runStart + .seconds(options.timeout)
-        say("selfie-fleet: \(options.users) users on \(options.instances) host processes; folder \(folder.path)")
+        say("selfie-fleet: \(options.resolvedUsers) users on \(options.instances) host processes; folder \(folder.path)")
 
         // The database: the one given, or a throwaway server with a database owned by a non-superuser role.
         let databaseURL: String
@@ -111,7 +111,7 @@ struct FleetRun: Sendable {
                 name: "host \(index)", executable: Self.sibling("selfie-fleet"),
                 arguments: [
                     "host", "--index", String(index), "--images", images.path,
-                    "--reconcile-interval", String(options.reconcileInterval),
+                    "--reconcile-interval", String(options.resolvedReconcileInterval),
                 ],
                 environment: environment, log: folder.appendingPathComponent("host-\(index).log"))
             children.append(host)
@@ -123,7 +123,7 @@ struct FleetRun: Sendable {
         }
         say("  hosts: \(zip(hosts, hostURLs).map { "\($0.name) pid \($0.pid) at \($1)" }.joined(separator: "; "))")
 
-        let inFlightUsers = options.concurrency > 0 ? min(options.concurrency, options.users) : options.users
+        let inFlightUsers = options.concurrency > 0 ? min(options.concurrency, options.resolvedUsers) : options.resolvedUsers
         var httpConfiguration = HTTPClient.Configuration()
         // Every user in flight may hold a connection to each host; a request waits for one up to two minutes.
         httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(64, inFlightUsers + 16)
@@ -146,14 +146,14 @@ struct FleetRun: Sendable {
         // The users.
         let looks = try LookCatalog.builtIn().looks.map(\.id.rawValue)
         let client = FleetClient(http: http, hosts: hostURLs)
-        let inFlight = options.concurrency > 0 ? options.concurrency : options.users
-        say("  driving \(options.users) users (\(inFlight) at a time)…")
+        let inFlight = options.concurrency > 0 ? options.concurrency : options.resolvedUsers
+        say("  driving \(options.resolvedUsers) users (\(inFlight) at a time)…")
         let usersStart = ContinuousClock.now
         let outcomes = await withTaskGroup(of: UserOutcome.self) { group in
             var next = 0
             var done: [UserOutcome] = []
             func startNext() {
-                guard next < options.users else { return }
+                guard next < options.resolvedUsers else { return }
                 let journey = UserJourney(
                     client: client, index: next, selfies: persons[next % persons.count], runStart: usersStart,
                     looks: looks,
@@ -165,8 +165,8 @@ struct FleetRun: Sendable {
             for _ in 0..<inFlight { startNext() }
             for await outcome in group {
                 done.append(outcome)
-                if done.count % max(1, options.users / 10) == 0 {
-                    say("    \(done.count)/\(options.users) users done")
+                if done.count % max(1, options.resolvedUsers / 10) == 0 {
+                    say("    \(done.count)/\(options.resolvedUsers) users done")
                 }
                 startNext()
             }
@@ -212,7 +212,7 @@ struct FleetRun: Sendable {
                     .size] as? Int ?? 0)
         }
         let report = FleetReport(
-            users: options.users, instances: options.instances, wallSeconds: wallSeconds, verdict: verdict,
+            users: options.resolvedUsers, instances: options.instances, wallSeconds: wallSeconds, verdict: verdict,
             imageBytes: imageBytes,
             outcomes: outcomes, ledger: ledger, latencies: latencies, resources: resources, database: database,
             predictionsPerMinute: 600, timeScale: options.timeScale)

@@ -19,8 +19,8 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run the fleet (the default command).")
 
-    @Option(help: "How many users.")
-    var users = 1000
+    @Option(help: "How many users (default 1000; 100 with --chaos).")
+    var users: Int?
 
     @Option(help: "How many host processes.")
     var instances = 3
@@ -53,8 +53,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Seconds between a user's generation-status polls.")
     var generationPoll = 2.0
 
-    @Option(help: "Seconds the hosts' reconcilers wait between passes.")
-    var reconcileInterval = 15.0
+    @Option(help: "Seconds the hosts' reconcilers wait between passes (default 15; 3 with --chaos).")
+    var reconcileInterval: Double?
+
+    @Flag(
+        help: """
+            Chaos: SIGKILL and restart hosts (mid-upload, mid-create, mid-download), restart PostgreSQL once,             drop, repeat, delay and reorder webhooks, 5xx, slow answers, 429 storms, failed trainings, NSFW,             failed image writes; then check nothing was lost, duplicated, charged wrongly or crossed.             --seed replays the schedule.
+            """)
+    var chaos = false
+
+    @Option(help: "How many host SIGKILLs the chaos run makes.")
+    var kills = 20
 
     @Option(help: "Give up after this many seconds.")
     var timeout = 3600.0
@@ -71,7 +80,16 @@ struct RunCommand: AsyncParsableCommand {
                 + "corrupt-photo, stray-file, quota.", visibility: .hidden))
     var sabotage: String?
 
+    /// The number of users: as given, or the default of the run's kind.
+    var resolvedUsers: Int { users ?? (chaos ? 100 : 1000) }
+
+    /// The reconcilers' interval: as given, or the default of the run's kind.
+    var resolvedReconcileInterval: Double { reconcileInterval ?? (chaos ? 3 : 15) }
+
     func validate() throws {
+        let users = resolvedUsers
+        guard !chaos || instances >= 2 else { throw ValidationError("--chaos needs at least 2 --instances.") }
+        guard kills >= 0 else { throw ValidationError("--kills must not be negative.") }
         guard users >= 2 else { throw ValidationError("--users must be at least 2 (the isolation checks pair users).") }
         guard instances >= 1 else { throw ValidationError("--instances must be at least 1.") }
         guard timeScale > 0 else { throw ValidationError("--time-scale must be positive.") }
@@ -87,7 +105,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let fleet = try FleetRun(options: self)
-        let ok = try await fleet.run()
+        let ok = chaos ? try await ChaosRun(options: self, folder: fleet.folder, owner: fleet.owner).run() : try await fleet.run()
         if !ok { throw ExitCode(1) }
     }
 }

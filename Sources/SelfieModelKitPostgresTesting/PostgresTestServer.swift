@@ -27,15 +27,29 @@ public actor PostgresTestServer {
     public let temporaryFolder: URL?
     /// How another process reaches a throwaway server: its socket folder and port (`nil` for `DATABASE_URL`'s).
     private let socket: (folder: String, port: Int)?
+    private let launched: ThrowawayPostgres.Launched?
     private var databaseCount = 0
 
     private init(
         superuserConfiguration: PostgresClient.Configuration, temporaryFolder: URL?,
-        socket: (folder: String, port: Int)? = nil
+        socket: (folder: String, port: Int)? = nil, launched: ThrowawayPostgres.Launched? = nil
     ) {
         self.superuserConfiguration = superuserConfiguration
         self.temporaryFolder = temporaryFolder
         self.socket = socket
+        self.launched = launched
+    }
+
+    /// Crashes and restarts a throwaway server: stops it at once (`pg_ctl stop -m immediate`: every
+    /// connection is cut, nothing is checkpointed), waits `downtime`, and starts it again on the same port,
+    /// recovering from its write-ahead log. For chaos runs and tests of clients riding through.
+    /// - Throws: `PostgresTestServerError` for a server from `DATABASE_URL` (not ours to restart), or when
+    ///   `pg_ctl` fails.
+    public func restartImmediately(downtime: Duration = .seconds(1)) async throws {
+        guard let launched else {
+            throw PostgresTestServerError("only a throwaway server can be restarted; this one is DATABASE_URL's")
+        }
+        try await ThrowawayPostgres.restart(launched, downtime: downtime)
     }
 
     /// The process-wide server, started on first use.
@@ -57,7 +71,7 @@ public actor PostgresTestServer {
         configuration.options.maximumConnections = 4
         return PostgresTestServer(
             superuserConfiguration: configuration, temporaryFolder: launched.folder,
-            socket: ((launched.socketPath as NSString).deletingLastPathComponent, launched.port))
+            socket: ((launched.socketPath as NSString).deletingLastPathComponent, launched.port), launched: launched)
     }
 
     /// Creates a fresh database owned by a fresh non-superuser, non-BYPASSRLS login role (with a random

@@ -10,6 +10,19 @@ enum ThrowawayPostgres {
         let folder: URL
         let socketPath: String
         let port: Int
+        /// `pg_ctl` and its arguments to stop the server at once (`-m immediate`, no checkpoint, as a crash)
+        /// and to start it again on the same port and folder.
+        let stop: [String]
+        let start: [String]
+        let asRoot: Bool
+    }
+
+    /// Stops the server at once, as a crash would (`pg_ctl stop -m immediate`), waits `downtime`, and
+    /// starts it again on the same port and folder (it recovers from its write-ahead log).
+    static func restart(_ launched: Launched, downtime: Duration) async throws {
+        try run(launched.stop[0], Array(launched.stop.dropFirst()), asPostgres: launched.asRoot)
+        try await Task.sleep(for: downtime)
+        try run(launched.start[0], Array(launched.start.dropFirst()), asPostgres: launched.asRoot)
     }
 
     /// Runs `initdb` and `pg_ctl start`, and arranges for the server to stop when this process ends.
@@ -41,17 +54,17 @@ enum ThrowawayPostgres {
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
         }
         let pgCtl = bin.appendingPathComponent("pg_ctl").path
-        try run(
-            pgCtl,
-            [
-                "-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60",
-                "-o", options.joined(separator: " "), "start",
-            ],
-            asPostgres: asRoot)
+        let start = [
+            pgCtl, "-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60",
+            "-o", options.joined(separator: " "), "start",
+        ]
+        try run(start[0], Array(start.dropFirst()), asPostgres: asRoot)
         let stopCommand = stopScript(pgCtl: pgCtl, data: data, folder: folder.path, asRoot: asRoot)
         startWatchdog(stopCommand: stopCommand)
         ExitCleanup.register(stopCommand)
-        return Launched(folder: folder, socketPath: "\(socketFolder)/.s.PGSQL.\(port)", port: port)
+        return Launched(
+            folder: folder, socketPath: "\(socketFolder)/.s.PGSQL.\(port)", port: port,
+            stop: [pgCtl, "-D", data, "-m", "immediate", "-w", "stop"], start: start, asRoot: asRoot)
     }
 
     /// The newest `/usr/lib/postgresql/<version>/bin` that holds `initdb` and `pg_ctl`.

@@ -4,9 +4,17 @@ import SelfieModelKitTesting
 
 /// `GET|PUT /__selfie-sim/faults`: reads or changes the injected faults of a running `selfie-sim`
 /// (not part of Replicate's API). `PUT` takes a JSON object with any of the keys below and leaves the
-/// others as they are.
+/// others as they are. `GET /__selfie-sim/fault-counts` says how many faults were injected, by kind.
 enum FaultsEndpoint {
     static let path = "/__selfie-sim/faults"
+    static let countsPath = "/__selfie-sim/fault-counts"
+
+    static func counts(simulator: ReplicateSimulator) async -> (Int, Data) {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        return (200, (try? encoder.encode(await simulator.faultCounts())) ?? Data("{}".utf8))
+    }
 
     static func handle(method: HTTPRequest.Method, body: Data?, simulator: ReplicateSimulator) async -> (Int, Data) {
         var faults = await simulator.faults()
@@ -20,6 +28,7 @@ enum FaultsEndpoint {
                 ("nsfw_share", \.nsfwShareOfPredictionFailures), ("webhook_drop_rate", \.webhookDropRate),
                 ("webhook_duplicate_rate", \.webhookDuplicateRate), ("webhook_delay_rate", \.webhookDelayRate),
                 ("webhook_max_delay", \.webhookMaxDelay), ("webhook_reorder_rate", \.webhookReorderRate),
+                ("slow_answer_rate", \.slowAnswerRate),
             ]
             for (key, path) in rates {
                 if let value = object[key] as? Double { faults[keyPath: path] = value }
@@ -42,7 +51,7 @@ enum FaultsEndpoint {
             "prediction_failure_rate": faults.predictionFailureRate, "nsfw_share": faults.nsfwShareOfPredictionFailures,
             "webhook_drop_rate": faults.webhookDropRate, "webhook_duplicate_rate": faults.webhookDuplicateRate,
             "webhook_delay_rate": faults.webhookDelayRate, "webhook_max_delay": faults.webhookMaxDelay,
-            "webhook_reorder_rate": faults.webhookReorderRate,
+            "webhook_reorder_rate": faults.webhookReorderRate, "slow_answer_rate": faults.slowAnswerRate,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: current, options: [.sortedKeys])) ?? Data()
         return (200, data)

@@ -90,6 +90,12 @@ struct SelfieSim: AsyncParsableCommand {
     @Option(help: "Share of webhooks held back so later ones overtake them (fault).")
     var webhookReorderRate = 0.0
 
+    @Option(help: "Share of requests answered late, after they took effect (fault): clients with a shorter timeout time out.")
+    var slowAnswerRate = 0.0
+
+    @Option(help: "How late a slow answer comes, in milliseconds, MIN or MIN-MAX.")
+    var slowAnswerMs = "1000-10000"
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
         guard timeScale > 0 else { throw ValidationError("--time-scale must be positive.") }
@@ -98,6 +104,9 @@ struct SelfieSim: AsyncParsableCommand {
         }
         if let latencyMs, parseLatency(latencyMs) == nil {
             throw ValidationError("--latency-ms takes MIN or MIN-MAX in milliseconds.")
+        }
+        if parseLatency(slowAnswerMs) == nil {
+            throw ValidationError("--slow-answer-ms takes MIN or MIN-MAX in milliseconds.")
         }
     }
 
@@ -125,6 +134,8 @@ struct SelfieSim: AsyncParsableCommand {
         faults.webhookDelayRate = webhookDelayRate
         faults.webhookMaxDelay = webhookMaxDelay
         faults.webhookReorderRate = webhookReorderRate
+        faults.slowAnswerRate = slowAnswerRate
+        if let delay = parseLatency(slowAnswerMs) { faults.slowAnswerDelay = delay }
         return faults
     }
 

@@ -76,9 +76,12 @@ struct SimulatorHTTPServer: Sendable {
     }
 
     private func answer(_ head: HTTPRequestHead, body: Data?) async throws -> (HTTPResponse, Data) {
-        if head.uri == FaultsEndpoint.path {
+        if head.uri == FaultsEndpoint.path || head.uri == FaultsEndpoint.countsPath {
             let method = HTTPRequest.Method(head.method.rawValue) ?? .get
-            let (status, data) = await FaultsEndpoint.handle(method: method, body: body, simulator: simulator)
+            let (status, data) =
+                head.uri == FaultsEndpoint.countsPath
+                ? await FaultsEndpoint.counts(simulator: simulator)
+                : await FaultsEndpoint.handle(method: method, body: body, simulator: simulator)
             let response = HTTPResponse(status: .init(code: status), headerFields: [.contentType: "application/json"])
             return (response, data)
         }

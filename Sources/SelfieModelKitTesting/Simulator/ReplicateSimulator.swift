@@ -52,6 +52,9 @@ public final class ReplicateSimulator: HTTPTransport, Sendable {
         let headers = request.headerFields.map { ($0.name.canonicalName, $0.value) }
         let response = await engine.handle(
             SimulatorEngine.Request(method: request.method.rawValue, url: url, headers: headers, body: body))
+        if !clock.isVirtual, let delay = await engine.slowAnswerDelay() {
+            try await Task.sleep(for: .seconds(delay))
+        }
         var fields = HTTPFields()
         for (name, value) in response.headers {
             if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
@@ -83,6 +86,9 @@ public final class ReplicateSimulator: HTTPTransport, Sendable {
 
     /// The injected faults in effect.
     public func faults() async -> SimulatorFaults { await engine.faults() }
+
+    /// How many faults have been injected so far, by kind.
+    public func faultCounts() async -> SimulatorFaultCounts { await engine.faultCounts }
 
     /// Replaces the enforced rate limits.
     public func setRateLimits(_ limits: SimulatorRateLimits) async { await engine.setRateLimits(limits) }

@@ -79,12 +79,45 @@ public struct SimulatorFaults: Sendable, Hashable {
     public var webhookMaxDelay: Double = 30
     /// Share of webhook deliveries held back so that later events of the same job overtake them.
     public var webhookReorderRate: Double = 0
+    /// Share of API requests and downloads answered only after ``slowAnswerDelay`` (wall-clock seconds,
+    /// drawn uniformly; system clock only): a client with a shorter timeout sees a timeout, though the
+    /// request took effect.
+    public var slowAnswerRate: Double = 0
+    /// How long a slow answer is held back, in wall-clock seconds.
+    public var slowAnswerDelay: ClosedRange<Double> = 1...10
 
     /// No faults.
     public init() {}
 
     /// No faults.
     public static let none = SimulatorFaults()
+}
+
+/// How many faults a simulator has injected, by kind, since it started (``ReplicateSimulator/faultCounts()``).
+public struct SimulatorFaultCounts: Sendable, Hashable, Codable {
+    /// Requests answered 500, 502 or 503 by ``SimulatorFaults/serverErrorRate``.
+    public var serverErrors = 0
+    /// Requests answered 429 by ``SimulatorFaults/rateLimitRate`` (the real limits not counted).
+    public var rateLimited = 0
+    /// Answers held back by ``SimulatorFaults/slowAnswerRate``.
+    public var slowAnswers = 0
+    /// Trainings made to fail.
+    public var trainingFailures = 0
+    /// Predictions made to fail, NSFW ones included.
+    public var predictionFailures = 0
+    /// Of those, the NSFW failures.
+    public var nsfwFailures = 0
+    /// Webhook deliveries lost.
+    public var webhooksDropped = 0
+    /// Webhook deliveries sent twice.
+    public var webhooksDuplicated = 0
+    /// Webhook deliveries delayed.
+    public var webhooksDelayed = 0
+    /// Webhook deliveries held back behind later ones.
+    public var webhooksReordered = 0
+
+    /// No faults yet.
+    public init() {}
 }
 
 extension ReplicateSimulator {

@@ -147,17 +147,25 @@ extension SimulatorEngine {
         let webhookID = "msg_" + random.replicateID(length: 27)
         let encoded = body.encoded()
         var at = date
-        if random.chance(faults.webhookDelayRate) { at += random.value(in: 0...max(0, faults.webhookMaxDelay)) }
-        if random.chance(faults.webhookReorderRate) { at += scaled(random.value(in: 1...5)) }
+        if random.chance(faults.webhookDelayRate) {
+            faultCounts.webhooksDelayed += 1
+            at += random.value(in: 0...max(0, faults.webhookMaxDelay))
+        }
+        if random.chance(faults.webhookReorderRate) {
+            faultCounts.webhooksReordered += 1
+            at += scaled(random.value(in: 1...5))
+        }
         var delivery = ScheduledDelivery(
             at: at, sequence: nextSequence(), owner: owner, url: webhook.url, webhookID: webhookID, event: event,
             jobID: jobID, body: encoded, attempt: 1, isTerminal: event == "completed")
         if random.chance(faults.webhookDropRate) {
+            faultCounts.webhooksDropped += 1
             webhookLog.append(SimulatorWebhookAttempt(delivery: signed(delivery, at: at), outcome: .dropped, at: at))
             return
         }
         deliveries.insert(delivery)
         if random.chance(faults.webhookDuplicateRate) {
+            faultCounts.webhooksDuplicated += 1
             delivery.sequence = nextSequence()
             delivery.at = at.addingTimeInterval(scaled(0.2))
             deliveries.insert(delivery)

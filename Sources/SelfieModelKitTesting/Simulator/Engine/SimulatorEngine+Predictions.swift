@@ -63,9 +63,10 @@ extension SimulatorEngine {
         let fast = validated.value("go_fast", schema: schema)?.boolValue ?? false
         var failure: String?
         if random.chance(configuration.faults.predictionFailureRate) {
-            failure =
-                random.chance(configuration.faults.nsfwShareOfPredictionFailures)
-                ? Self.nsfwMessage : "CUDA error: an illegal memory access was encountered"
+            let nsfw = random.chance(configuration.faults.nsfwShareOfPredictionFailures)
+            failure = nsfw ? Self.nsfwMessage : "CUDA error: an illegal memory access was encountered"
+            faultCounts.predictionFailures += 1
+            if nsfw { faultCounts.nsfwFailures += 1 }
         }
         var prediction = PredictionRecord(
             SimulatedJob(

@@ -33,6 +33,7 @@ extension SimulatorEngine {
         let steps = validated.value("steps", schema: .fluxLoRATrainer)?.integerValue ?? 1000
         var failAtStep: Int?
         if random.chance(configuration.faults.trainingFailureRate) {
+            faultCounts.trainingFailures += 1
             failAtStep = max(1, Int(Double(steps) * random.value(in: 0.1...0.9)))
         }
         let now = clock.now

@@ -27,6 +27,8 @@ package actor SimulatorEngine {
     let clock: SimulatorClock
     var configuration: ReplicateSimulator.Configuration
     var random: SimulatorRandom
+    /// The faults injected so far.
+    package var faultCounts = SimulatorFaultCounts()
     var receiver: SimulatorWebhookReceiver?
 
     var accountsByToken: [String: SimulatorAccount] = [:]
@@ -223,9 +225,18 @@ package actor SimulatorEngine {
 
     // MARK: - Faults and limits
 
+    /// Whether the answer just computed is held back, and for how long (``SimulatorFaults/slowAnswerRate``).
+    package func slowAnswerDelay() -> Double? {
+        let faults = configuration.faults
+        guard random.chance(faults.slowAnswerRate) else { return nil }
+        faultCounts.slowAnswers += 1
+        return random.value(in: max(0, faults.slowAnswerDelay.lowerBound)...max(0, faults.slowAnswerDelay.upperBound))
+    }
+
     private func injectedFault() -> SimulatorResponse? {
         let faults = configuration.faults
         if random.chance(faults.serverErrorRate) {
+            faultCounts.serverErrors += 1
             switch random.next() % 3 {
             case 0:
                 return .problem(500, title: "Internal Server Error", detail: "An unexpected error occurred.")
@@ -238,6 +249,7 @@ package actor SimulatorEngine {
             }
         }
         if random.chance(faults.rateLimitRate) {
+            faultCounts.rateLimited += 1
             return throttledResponse(resetIn: 1 + Int(random.next() % 30))
         }
         return nil
