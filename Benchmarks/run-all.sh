@@ -4,8 +4,8 @@
 #
 #   bash Benchmarks/run-all.sh
 #
-# FLEET_USERS (1000) and FLEET_INSTANCES (3) set the fleet's size; SKIP_OTHERS=1 runs only the fleet and the
-# client comparison. Figures land in .build/benchmark-results; the page in Docs/benchmarks.md.
+# FLEET_USERS (1000) and FLEET_INSTANCES (3) set the fleet's size, CHAOS_USERS (100) and CHAOS_SEED (1) the
+# chaos run's; SKIP_OTHERS=1 runs only the fleet, the chaos run and the client comparison. Figures land in .build/benchmark-results; the page in Docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,10 @@ done
 if grep -q '"client-comparison"' Package.swift; then swift build -c release --product client-comparison; fi
 
 fleet_command="swift run -c release selfie-fleet --users $users --instances $instances"
-python3 - "$results/machine.json" "$fleet_command" <<'PY'
+chaos_users=${CHAOS_USERS:-100}
+chaos_seed=${CHAOS_SEED:-1}
+chaos_command="swift run -c release selfie-fleet --chaos --users $chaos_users --instances 3 --kills 20 --seed $chaos_seed"
+python3 - "$results/machine.json" "$fleet_command" "$chaos_command" <<'PY'
 import json, os, subprocess, sys
 def sh(command):
     return subprocess.run(command, shell=True, capture_output=True, text=True).stdout.strip()
@@ -35,12 +38,17 @@ json.dump({
     "date": sh("date -u +%Y-%m-%d"),
     "commit": sh("git rev-parse --short HEAD") + (" (with uncommitted changes)" if sh("git status --porcelain --untracked-files=no") else ""),
     "fleet_command": sys.argv[2],
+    "chaos_command": sys.argv[3],
 }, open(sys.argv[1], "w"), indent=2)
 PY
 
 step "The fleet: $users users on $instances host processes"
 .build/release/selfie-fleet --users "$users" --instances "$instances" --summary "$results/fleet.json" \
     | tee "$results/fleet.txt"
+
+step "Chaos: $chaos_users users on 3 hosts, 20 kills, one PostgreSQL restart, every Replicate fault"
+.build/release/selfie-fleet --chaos --users "$chaos_users" --instances 3 --kills 20 --seed "$chaos_seed" \
+    --summary "$results/chaos.json" | tee "$results/chaos.txt"
 
 if [ -x .build/release/client-comparison ]; then
     step "The library against Replicate's official Python client"

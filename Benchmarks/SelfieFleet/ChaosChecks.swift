@@ -32,6 +32,11 @@ struct ChaosChecker: Sendable {
     let owner: ReplicateOwner
     let imagesRoot: URL
 
+    /// The longest a job may take from its record to its end: a start lease held by a killed host (120 s),
+    /// the orphan grace period (30 s), the webhook delays and reconciler passes (13 intervals), and a minute
+    /// of rate-budget waits (429 storms, the create budget).
+    let endBound: Double
+
     func check(_ outcomes: [ChaosOutcome], ledger: SimulatorLedger) async throws -> ChaosVerdict {
         var verdict = ChaosVerdict()
         let simPredictions = Dictionary(grouping: ledger.predictions, by: \.id)
@@ -64,9 +69,15 @@ struct ChaosChecker: Sendable {
                     fail("\(label) is still \(attempt.status)")
                     continue
                 }
-                if attempt.status == .succeeded { verdict.trainingsSucceeded += 1 } else { verdict.trainingsFailed += 1 }
+                if attempt.status == .succeeded {
+                    verdict.trainingsSucceeded += 1
+                } else {
+                    verdict.trainingsFailed += 1
+                }
                 if let end = attempt.completedAt {
-                    verdict.timeToEnd["training", default: []].append(end.timeIntervalSince(attempt.createdAt))
+                    let seconds = end.timeIntervalSince(attempt.createdAt)
+                    verdict.timeToEnd["training", default: []].append(seconds)
+                    if seconds > endBound { fail("\(label) took \(Int(seconds)) s to end (bound \(Int(endBound)) s)") }
                 }
                 if let id = attempt.trainingID {
                     attachedTrainings.insert(id.rawValue)
@@ -89,7 +100,7 @@ struct ChaosChecker: Sendable {
                 verdict.duplicated += atReplicate.count - recorded
                 fail("\(name): \(atReplicate.count) trainings at Replicate for \(recorded) recorded with an id")
             }
-            if let failure = outcome.trainingFailure, failure.isEmpty {
+            if outcome.trainingFailures.contains(where: \.isEmpty) {
                 fail("\(name): the app read a failed training without an explanation")
             }
 
@@ -106,7 +117,9 @@ struct ChaosChecker: Sendable {
                     continue
                 }
                 if let end = generation.completedAt {
-                    verdict.timeToEnd["generation", default: []].append(end.timeIntervalSince(generation.createdAt))
+                    let seconds = end.timeIntervalSince(generation.createdAt)
+                    verdict.timeToEnd["generation", default: []].append(seconds)
+                    if seconds > endBound { fail("\(label) took \(Int(seconds)) s to end (bound \(Int(endBound)) s)") }
                 }
                 let stored = photosByGeneration[generation.id] ?? []
                 if let id = generation.predictionID {
@@ -184,7 +197,8 @@ struct ChaosChecker: Sendable {
             verdict.duplicated += 1
             fail("training \(id) at Replicate belongs to no recorded attempt")
         }
-        for file in FleetChecker.files(under: imagesRoot.appendingPathComponent("users")) where !knownFiles.contains(file) {
+        for file in FleetChecker.files(under: imagesRoot.appendingPathComponent("users"))
+        where !knownFiles.contains(file) {
             verdict.strayFiles += 1
             fail("image store file \(file) belongs to no photo of its user")
         }

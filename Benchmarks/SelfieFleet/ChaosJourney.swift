@@ -20,6 +20,9 @@ struct ChaosJourney: Sendable {
     let deadline: ContinuousClock.Instant
     let seed: UInt64
 
+    /// How many times a user starts training after seeing it fail.
+    static let trainingTries = 3
+
     /// Answers that say the request may be sent again.
     static func isRetryable(_ status: Int) -> Bool { status == 502 || status == 503 || status == 500 || status == 504 }
 
@@ -51,25 +54,37 @@ struct ChaosJourney: Sendable {
                 throw FleetFailure("the host keeps \(kept) selfies of \(selfies.count) uploaded")
             }
 
-            let training = try await call(.POST, "/training", token: token, random: &random, outcome: &outcome) {
-                $0.status == 201 || $0.status == 409
+            // A training that ends failed is shown to the user, who may start again: up to three times.
+            var trained = false
+            for _ in 0..<Self.trainingTries where !trained {
+                _ = try await call(.POST, "/training", token: token, random: &random, outcome: &outcome) {
+                    $0.status == 201 || $0.status == 409
+                }
+                while true {
+                    try await pause(trainingPoll)
+                    let status = try await call(.GET, "/training", token: token, random: &random, outcome: &outcome) {
+                        $0.status == 200
+                    }
+                    if status.json["can_generate"] as? Bool == true {
+                        trained = true
+                        break
+                    }
+                    if ["failed", "canceled"].contains(status.string("status")) {
+                        outcome.trainingFailures.append(status.string("failure"))
+                        break
+                    }
+                }
             }
-            _ = training
-            while true {
-                try await pause(trainingPoll)
-                let status = try await call(.GET, "/training", token: token, random: &random, outcome: &outcome) {
-                    $0.status == 200
-                }
-                if status.json["can_generate"] as? Bool == true { break }
-                if ["failed", "canceled"].contains(status.string("status")) {
-                    outcome.trainingFailure = status.string("failure")
-                    outcome.base.finishedAt = seconds(since: runStart)
-                    return outcome
-                }
+            guard trained else {
+                outcome.base.finishedAt = seconds(since: runStart)
+                return outcome
             }
 
             let requests: [(String, [String: String])] = [
-                ("/maya", ["message": "A confident headshot for my LinkedIn profile, modern office, soft window light"]),
+                (
+                    "/maya",
+                    ["message": "A confident headshot for my LinkedIn profile, modern office, soft window light"]
+                ),
                 ("/photoshoot", ["look": looks[index % looks.count]]),
                 ("/photoshoot", ["look": looks[(index + 1) % looks.count]]),
             ]
@@ -161,7 +176,8 @@ struct ChaosJourney: Sendable {
                 if accept(answer) { return answer }
                 guard Self.isRetryable(answer.status) else {
                     throw FleetFailure(
-                        "\(method) \(path) answered \(answer.status): \(answer.string("error")) \(answer.string("detail"))")
+                        "\(method) \(path) answered \(answer.status): \(answer.string("error")) \(answer.string("detail"))"
+                    )
                 }
             } catch let failure as FleetFailure {
                 throw failure
@@ -184,8 +200,8 @@ struct ChaosJourney: Sendable {
 /// What one user's journey under chaos came to.
 struct ChaosOutcome: Sendable {
     var base: UserOutcome
-    /// The training's failure as the user read it, when it ended failed.
-    var trainingFailure: String?
+    /// Each failed training's explanation as the user read it.
+    var trainingFailures: [String] = []
     /// Failed generations' explanations as the user read them.
     var generationFailures: [String] = []
     /// Requests sent again after a failure without an answer or a 5xx.

@@ -34,7 +34,9 @@ struct ChaosReport: Sendable {
         emit("\nselfie-fleet --chaos, seed \(seed): \(users) users on \(instances) hosts")
         row("users' journeys (s)", String(format: "%.1f, then %.1f to settle", usersSeconds, settleSeconds))
         emit("  faults injected")
-        row("  host SIGKILLs by what was in flight", killsByPhase.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        row(
+            "  host SIGKILLs by what was in flight",
+            killsByPhase.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         row("  host restarts", "\(restarts)")
         row("  PostgreSQL immediate shutdowns + starts", "\(databaseRestarts)")
         row("  429 storms (70% of calls for 2-4 s)", "\(storms)")
@@ -46,7 +48,7 @@ struct ChaosReport: Sendable {
         row("  trainings succeeded / failed", "\(verdict.trainingsSucceeded) / \(verdict.trainingsFailed)")
         row("  generations succeeded / failed", "\(verdict.generationsSucceeded) / \(verdict.generationsFailed)")
         let seen = Dictionary(
-            (outcomes.compactMap(\.trainingFailure) + outcomes.flatMap(\.generationFailures)).map { ($0, 1) },
+            (outcomes.flatMap(\.trainingFailures) + outcomes.flatMap(\.generationFailures)).map { ($0, 1) },
             uniquingKeysWith: +)
         for (message, count) in seen.sorted(by: { $0.value > $1.value }) {
             row("  failure the users read (\(count)×)", String(message.prefix(90)))
@@ -90,7 +92,7 @@ struct ChaosReport: Sendable {
             ],
             "time_to_end_seconds": timeToEnd,
             "failures_users_read": Dictionary(
-                (outcomes.compactMap(\.trainingFailure) + outcomes.flatMap(\.generationFailures)).map { ($0, 1) },
+                (outcomes.flatMap(\.trainingFailures) + outcomes.flatMap(\.generationFailures)).map { ($0, 1) },
                 uniquingKeysWith: +),
             "non_terminal": verdict.nonTerminal, "lost": verdict.lost, "duplicated": verdict.duplicated,
             "wrongly_charged": verdict.wronglyCharged, "crossed": verdict.crossed,

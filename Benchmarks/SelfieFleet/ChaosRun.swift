@@ -108,7 +108,8 @@ struct ChaosRun: Sendable {
         var children: [ChildProcess] = []
         defer { for child in children where child.isRunning { kill(child.pid, SIGKILL) } }
         guard options.replicateBaseURL == nil else {
-            throw FleetFailure("--chaos starts its own selfie-sim (its faults are set at start); drop --replicate-base-url")
+            throw FleetFailure(
+                "--chaos starts its own selfie-sim (its faults are set at start); drop --replicate-base-url")
         }
         let token = "chaos-" + UUID().uuidString.lowercased()
         let simulator = try ChildProcess(
@@ -155,7 +156,8 @@ struct ChaosRun: Sendable {
                     "--port", String(port),
                 ],
                 environment: hostEnvironment,
-                log: folder.appendingPathComponent(generation == 0 ? "host-\(index).log" : "host-\(index)-r\(generation).log"))
+                log: folder.appendingPathComponent(
+                    generation == 0 ? "host-\(index).log" : "host-\(index)-r\(generation).log"))
         }
         var hosts: [ChildProcess] = []
         var ports: [Int] = []
@@ -273,15 +275,24 @@ struct ChaosRun: Sendable {
         // The checks read Replicate's lists without faults (the reading is not under test).
         try await Self.setFaults(
             http: http, base: simBase, ["server_error_rate": 0.0, "slow_answer_rate": 0.0, "rate_limit_rate": 0.0])
+        if !options.sabotages.isEmpty {
+            try await FleetRun(options: options).applySabotage(
+                outcomes: outcomes.map(\.base), store: store, http: http, apiBase: apiBase, token: token,
+                images: images)
+        }
         let ledger = try await SimulatorLedger.read(http: http, apiBase: apiBase, token: token)
-        let countsResponse = try await http.execute(HTTPClientRequest(url: simBase + FaultsPath.counts), timeout: .seconds(30))
+        let countsResponse = try await http.execute(
+            HTTPClientRequest(url: simBase + FaultsPath.counts), timeout: .seconds(30))
         let countsBody = try await countsResponse.body.collect(upTo: 1 << 20)
         let simulatorFaults =
             (try? JSONSerialization.jsonObject(with: Data(countsBody.readableBytesView))) as? [String: Int] ?? [:]
 
-        let checker = ChaosChecker(store: store, owner: try ReplicateOwner(owner), imagesRoot: images)
+        let checker = ChaosChecker(
+            store: store, owner: try ReplicateOwner(owner), imagesRoot: images, endBound: 120 + 30 + 13 * interval + 60)
         var verdict = try await checker.check(outcomes, ledger: ledger)
-        if open > 0 { verdict.failures.append("\(open) jobs were not terminal \(Int(bound)) s after the users finished") }
+        if open > 0 {
+            verdict.failures.append("\(open) jobs were not terminal \(Int(bound)) s after the users finished")
+        }
         let kills = await log.killsByPhase.values.reduce(0, +)
         if kills < options.kills { verdict.failures.append("only \(kills) of \(options.kills) kills happened") }
         if options.kills >= 20 {

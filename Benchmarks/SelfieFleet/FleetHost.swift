@@ -278,7 +278,10 @@ actor HostRouter {
                 200,
                 [
                     "generations": records.map {
-                        ["id": $0.id.description, "status": $0.status.rawValue, "failure": $0.failure?.userMessage ?? ""]
+                        [
+                            "id": $0.id.description, "status": $0.status.rawValue,
+                            "failure": $0.failure?.userMessage ?? "",
+                        ]
                     }
                 ])
         case "photos":

@@ -39,7 +39,9 @@ struct FleetRun: Sendable {
     func run() async throws -> Bool {
         let runStart = ContinuousClock.now
         let deadline = runStart + .seconds(options.timeout)
-        say("selfie-fleet: \(options.resolvedUsers) users on \(options.instances) host processes; folder \(folder.path)")
+        say(
+            "selfie-fleet: \(options.resolvedUsers) users on \(options.instances) host processes; folder \(folder.path)"
+        )
 
         // The database: the one given, or a throwaway server with a database owned by a non-superuser role.
         let databaseURL: String
@@ -123,7 +125,8 @@ struct FleetRun: Sendable {
         }
         say("  hosts: \(zip(hosts, hostURLs).map { "\($0.name) pid \($0.pid) at \($1)" }.joined(separator: "; "))")
 
-        let inFlightUsers = options.concurrency > 0 ? min(options.concurrency, options.resolvedUsers) : options.resolvedUsers
+        let inFlightUsers =
+            options.concurrency > 0 ? min(options.concurrency, options.resolvedUsers) : options.resolvedUsers
         var httpConfiguration = HTTPClient.Configuration()
         // Every user in flight may hold a connection to each host; a request waits for one up to two minutes.
         httpConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(64, inFlightUsers + 16)
@@ -233,7 +236,7 @@ struct FleetRun: Sendable {
     }
 
     /// Breaks the finished run on purpose, as `--sabotage` asks, so the checks below must fail.
-    private func applySabotage(
+    func applySabotage(
         outcomes: [UserOutcome], store: PostgresSelfieModelStore, http: HTTPClient, apiBase: String, token: String,
         images: URL
     ) async throws {

@@ -105,7 +105,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let fleet = try FleetRun(options: self)
-        let ok = chaos ? try await ChaosRun(options: self, folder: fleet.folder, owner: fleet.owner).run() : try await fleet.run()
+        let ok =
+            chaos
+            ? try await ChaosRun(options: self, folder: fleet.folder, owner: fleet.owner).run() : try await fleet.run()
         if !ok { throw ExitCode(1) }
     }
 }

@@ -90,7 +90,9 @@ struct SelfieSim: AsyncParsableCommand {
     @Option(help: "Share of webhooks held back so later ones overtake them (fault).")
     var webhookReorderRate = 0.0
 
-    @Option(help: "Share of requests answered late, after they took effect (fault): clients with a shorter timeout time out.")
+    @Option(
+        help:
+            "Share of requests answered late, after they took effect (fault): clients with a shorter timeout time out.")
     var slowAnswerRate = 0.0
 
     @Option(help: "How late a slow answer comes, in milliseconds, MIN or MIN-MAX.")

@@ -71,6 +71,55 @@ struct FleetTests {
     }
 }
 
+/// The short form of the chaos run (the long form: `swift run -c release selfie-fleet --chaos`, 100 users and
+/// 20 kills; Docs/benchmarks.md): 20 users on two hosts, 5 kills, one PostgreSQL restart, every other fault.
+@Suite("selfie-fleet --chaos", .serialized)
+struct ChaosTests {
+    /// The chaos seed: `FLEET_CHAOS_SEED`, or 1.
+    static var seed: String { ProcessInfo.processInfo.environment["FLEET_CHAOS_SEED"] ?? "1" }
+
+    @Test("under every fault at once nothing is lost, duplicated, charged wrongly or crossed")
+    func shortChaos() throws {
+        let summary = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: summary) }
+        let result = try Fleet.run([
+            "--chaos", "--users", "20", "--instances", "2", "--kills", "5", "--seed", Self.seed,
+            "--summary", summary.path,
+        ])
+        #expect(result.status == 0, "the chaos run failed:\n\(result.output)")
+        #expect(result.output.contains("PASSED: every check held under chaos (seed \(Self.seed))"))
+        let figures = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: summary)) as? [String: Any])
+        for key in [
+            "non_terminal", "lost", "duplicated", "wrongly_charged", "crossed", "photo_mismatches", "stray_files",
+        ] {
+            #expect(figures[key] as? Int == 0, "\(key) is \(figures[key] ?? "missing")")
+        }
+        let faults = try #require(figures["faults"] as? [String: Any])
+        #expect(faults["host_restarts"] as? Int == 5)
+        #expect((faults["host_kills_by_phase"] as? [String: Int])?.values.reduce(0, +) == 5)
+        #expect(faults["database_restarts"] as? Int == 1)
+        #expect(faults["image_write_failures"] as? Int ?? 0 > 0)
+        let replicate = try #require(faults["replicate"] as? [String: Int])
+        for kind in ["server_errors", "webhooks_dropped", "webhooks_duplicated", "webhooks_delayed"] {
+            #expect(replicate[kind] ?? 0 > 0, "no \(kind) injected")
+        }
+        #expect(figures["time_to_end_seconds"] as? [String: Any] != nil)
+    }
+
+    @Test("a chaos run broken on purpose fails, naming each fault")
+    func sabotagedChaos() throws {
+        let result = try Fleet.run([
+            "--chaos", "--users", "3", "--instances", "2", "--kills", "1", "--seed", Self.seed,
+            "--sabotage", "duplicate-prediction,corrupt-photo,stray-file",
+        ])
+        #expect(result.status == 1, "the broken run did not fail:\n\(result.output)")
+        #expect(result.output.contains("belongs to no recorded generation"), "the duplicate went unseen")
+        #expect(result.output.contains("is missing or differs in the image store"), "the corrupt photo went unseen")
+        #expect(result.output.contains("belongs to no photo of its user"), "the stray file went unseen")
+    }
+}
+
 enum Fleet {
     struct Result {
         let status: Int32

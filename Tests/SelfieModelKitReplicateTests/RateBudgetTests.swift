@@ -243,7 +243,8 @@ struct RateBudgetChoiceTests {
         #expect(grants.current.sorted() == ["fay6", "gus7", "hal8", "ivy9", "system"])
         let named = await chooser.named
         #expect(named.first == ["user:fay6"])
-        #expect(named.dropFirst().first == ["user:fay6", "user:gus7", "user:hal8", "user:ivy9", "system:instance-test-2"])
+        #expect(
+            named.dropFirst().first == ["user:fay6", "user:gus7", "user:hal8", "user:ivy9", "system:instance-test-2"])
         #expect(named.dropFirst(2).first == ["user:gus7", "user:hal8", "user:ivy9", "user:fay6"])
         #expect(named.last == ["user:ivy9"])
     }

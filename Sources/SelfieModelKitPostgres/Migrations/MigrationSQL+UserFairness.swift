@@ -47,14 +47,15 @@ extension MigrationSQL {
     func systemOnlyTable(
         _ table: String, privileges: String, creating: [String], functions: [String], signatures: [String]
     ) -> [String] {
-        var statements = creating + [
-            "GRANT \(privileges) ON \(table) TO \(system)",
-            "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
-            "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
-            "DROP POLICY IF EXISTS \(table)_system ON \(table)",
-            "CREATE POLICY \(table)_system ON \(table) TO \(system) USING (true) WITH CHECK (true)",
-            "SET LOCAL ROLE \(system)",
-        ]
+        var statements =
+            creating + [
+                "GRANT \(privileges) ON \(table) TO \(system)",
+                "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY",
+                "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
+                "DROP POLICY IF EXISTS \(table)_system ON \(table)",
+                "CREATE POLICY \(table)_system ON \(table) TO \(system) USING (true) WITH CHECK (true)",
+                "SET LOCAL ROLE \(system)",
+            ]
         statements += functions
         for signature in signatures {
             statements.append("REVOKE ALL ON FUNCTION \(signature) FROM PUBLIC")

@@ -52,6 +52,43 @@ struct SimulatorFaultTests {
         #expect(try await caller.get("/models/alice/m").status == 404)
     }
 
+    @Test("The simulator counts the faults it injects, by kind")
+    func faultCounts() async throws {
+        var faults = SimulatorFaults()
+        faults.serverErrorRate = 1
+        let simulator = SimFixtures.simulator(faults: faults)
+        let caller = SimCaller(simulator: simulator, token: SimFixtures.alice.token)
+        #expect(await simulator.faultCounts() == SimulatorFaultCounts())
+        _ = try await caller.get("/models/alice/m")
+        _ = try await caller.get("/models/alice/m")
+        faults.serverErrorRate = 0
+        faults.rateLimitRate = 1
+        await simulator.setFaults(faults)
+        _ = try await caller.get("/models/alice/m")
+        let counts = await simulator.faultCounts()
+        #expect(counts.serverErrors == 2)
+        #expect(counts.rateLimited == 1)
+        #expect(counts.slowAnswers == 0 && counts.webhooksDropped == 0)
+    }
+
+    @Test("A slow answer comes late, after the request took effect")
+    func slowAnswers() async throws {
+        var faults = SimulatorFaults()
+        faults.slowAnswerRate = 1
+        faults.slowAnswerDelay = 0.3...0.3
+        let simulator = ReplicateSimulator(
+            configuration: ReplicateSimulator.Configuration(accounts: [SimFixtures.alice], faults: faults),
+            clock: .system())
+        let caller = SimCaller(simulator: simulator, token: SimFixtures.alice.token)
+        let started = ContinuousClock.now
+        let created = try await caller.json(.post, "/models", SimFixtures.modelBody(owner: "alice", name: "late"))
+        #expect(ContinuousClock.now - started >= .milliseconds(300), "the answer was not held back")
+        #expect(created.status == 201)
+        await simulator.setFaults(.none)
+        #expect(try await caller.get("/models/alice/late").status == 200, "the request took effect")
+        #expect(await simulator.faultCounts().slowAnswers == 1)
+    }
+
     @Test("Prediction failures carry the NSFW message")
     func nsfwFailure() async throws {
         let simulator = SimFixtures.simulator()
