@@ -83,20 +83,8 @@ struct ChaosRun: Sendable {
         say("selfie-fleet --chaos: seed \(options.seed) (the same seed replays the same schedule of faults)")
         say("  \(users) users on \(options.instances) host processes, \(options.kills) kills; folder \(folder.path)")
 
-        let databaseURL: String
-        let server: PostgresTestServer?
-        if let given = options.databaseURL {
-            databaseURL = given
-            server = nil
-            say("  database: \(try PostgresConnectionURL(given)) (given: it is not restarted)")
-        } else {
-            let started = try await PostgresTestServer.start(durable: true)
-            let database = try await started.makeDatabase(prefix: "chaos")
-            guard let url = database.ownerConnectionURL else { throw FleetFailure("the throwaway server has no URL") }
-            databaseURL = url
-            server = started
-            say("  database: throwaway PostgreSQL, database \(database.name); restarts once")
-        }
+        let (databaseURL, server) = try await FleetRun.database(given: options.databaseURL, prefix: "chaos")
+        say(server == nil ? "  (a given database is not restarted)" : "  (the database restarts once)")
         var pgConfiguration = try PostgresConnectionURL(databaseURL).clientConfiguration()
         pgConfiguration.options.maximumConnections = 4
         let postgres = PostgresClient(configuration: pgConfiguration)
@@ -134,14 +122,8 @@ struct ChaosRun: Sendable {
 
         let images = folder.appendingPathComponent("images", isDirectory: true)
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-        var environment = ProcessInfo.processInfo.environment
-        environment["REPLICATE_API_TOKEN"] = token
-        environment["REPLICATE_API_BASE_URL"] = apiBase
-        environment["REPLICATE_OWNER"] = owner
-        environment["DATABASE_URL"] = databaseURL
-        environment["SELFIE_MONTHLY_QUOTA"] = "3"
-        environment["SELFIE_ENV"] = "development"
-        environment["FLEET_SESSION_SECRET"] = UUID().uuidString + UUID().uuidString
+        var environment = FleetRun.hostEnvironment(
+            token: token, apiBase: apiBase, owner: owner, databaseURL: databaseURL, monthlyQuota: 3)
         environment["FLEET_CHAOS_IMAGE_FAILURE_RATE"] = "0.1"
         environment["FLEET_CHAOS_SEED"] = String(options.seed)
         // Shorter than the slowest answers, so some calls time out after they took effect.

@@ -44,20 +44,7 @@ struct FleetRun: Sendable {
         )
 
         // The database: the one given, or a throwaway server with a database owned by a non-superuser role.
-        let databaseURL: String
-        let server: PostgresTestServer?
-        if let given = options.databaseURL {
-            databaseURL = given
-            server = nil
-            say("  database: \(try PostgresConnectionURL(given)) (the data stays there)")
-        } else {
-            let started = try await PostgresTestServer.start(durable: true)
-            let database = try await started.makeDatabase(prefix: "fleet")
-            guard let url = database.ownerConnectionURL else { throw FleetFailure("the throwaway server has no URL") }
-            databaseURL = url
-            server = started
-            say("  database: throwaway PostgreSQL, database \(database.name) owned by \(database.ownerRole)")
-        }
+        let (databaseURL, server) = try await Self.database(given: options.databaseURL, prefix: "fleet")
         _ = server
         var pgConfiguration = try PostgresConnectionURL(databaseURL).clientConfiguration()
         pgConfiguration.options.maximumConnections = 8
@@ -98,14 +85,9 @@ struct FleetRun: Sendable {
         // The hosts.
         let images = folder.appendingPathComponent("images", isDirectory: true)
         try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
-        var environment = ProcessInfo.processInfo.environment
-        environment["REPLICATE_API_TOKEN"] = token
-        environment["REPLICATE_API_BASE_URL"] = apiBase
-        environment["REPLICATE_OWNER"] = owner
-        environment["DATABASE_URL"] = databaseURL
-        environment["SELFIE_MONTHLY_QUOTA"] = options.sabotages.contains(.quota) ? "2" : "3"
-        environment["SELFIE_ENV"] = "development"
-        environment["FLEET_SESSION_SECRET"] = UUID().uuidString + UUID().uuidString
+        let environment = Self.hostEnvironment(
+            token: token, apiBase: apiBase, owner: owner, databaseURL: databaseURL,
+            monthlyQuota: options.sabotages.contains(.quota) ? 2 : 3)
         var hosts: [ChildProcess] = []
         var hostURLs: [String] = []
         for index in 0..<options.instances {
@@ -285,6 +267,36 @@ struct FleetRun: Sendable {
             try FileManager.default.copyItem(at: images.appendingPathComponent(selfie.storageKey.path), to: target)
             say("  sabotage: copied a selfie of \(first.id) into \(second.id)'s folder")
         }
+    }
+
+    /// The run's database: the one given (its data stays there), or a database owned by a non-superuser
+    /// role on a throwaway server, which is returned so a chaos run can restart it.
+    static func database(given: String?, prefix: String) async throws -> (url: String, server: PostgresTestServer?) {
+        if let given {
+            emit("  database: \(try PostgresConnectionURL(given)) (given; the data stays there)")
+            return (given, nil)
+        }
+        let server = try await PostgresTestServer.start(durable: true)
+        let database = try await server.makeDatabase(prefix: prefix)
+        guard let url = database.ownerConnectionURL else { throw FleetFailure("the throwaway server has no URL") }
+        emit("  database: throwaway PostgreSQL, database \(database.name) owned by \(database.ownerRole)")
+        return (url, server)
+    }
+
+    /// What every host process is started with: this process's environment and the run's Replicate,
+    /// database, quota and session secret.
+    static func hostEnvironment(
+        token: String, apiBase: String, owner: String, databaseURL: String, monthlyQuota: Int
+    ) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["REPLICATE_API_TOKEN"] = token
+        environment["REPLICATE_API_BASE_URL"] = apiBase
+        environment["REPLICATE_OWNER"] = owner
+        environment["DATABASE_URL"] = databaseURL
+        environment["SELFIE_MONTHLY_QUOTA"] = String(monthlyQuota)
+        environment["SELFIE_ENV"] = "development"
+        environment["FLEET_SESSION_SECRET"] = UUID().uuidString + UUID().uuidString
+        return environment
     }
 
     static func isTerminal(_ status: String) -> Bool { ["succeeded", "failed", "canceled"].contains(status) }
