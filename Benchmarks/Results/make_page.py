@@ -175,6 +175,10 @@ def chaos_section(chaos, machine, output):
     for kind, figures in sorted(chaos["time_to_end_seconds"].items()):
         out.append(f"| {kind}s: time from record to end | p50 {figures['p50']:.1f} s, p95 {figures['p95']:.1f} s, "
                    f"max {figures['max']:.1f} s ({figures['count']} jobs) |")
+    for kind, figures in sorted(chaos.get("time_to_learn_seconds", {}).items()):
+        out.append(f"| {kind}s: from the end at Replicate to the end in the store (the check: at most a killed "
+                   f"host's 120 s lease, 13 reconciler intervals and a minute of 429 waits) | p50 {figures['p50']:.1f} s, "
+                   f"p95 {figures['p95']:.1f} s, max {figures['max']:.1f} s ({figures['count']} jobs) |")
     out.append(f"| users' journeys, then settling | {chaos['users_seconds']:.0f} s, then {chaos['settle_seconds']:.0f} s |")
     for key, label in [("non_terminal", "jobs not terminal"), ("lost", "lost"), ("duplicated", "duplicated"),
                        ("wrongly_charged", "charged wrongly"), ("crossed", "crossed between users"),

@@ -19,6 +19,8 @@ struct ChaosVerdict: Sendable {
     var generationsFailed = 0
     /// Seconds from each job's record to its end, by kind.
     var timeToEnd: [String: [Double]] = [:]
+    /// Seconds from a job's end at Replicate to its end in the store, by kind.
+    var timeToLearn: [String: [Double]] = [:]
 }
 
 /// Checks, after a chaos run, that nothing was lost, duplicated, charged wrongly or crossed.
@@ -32,9 +34,9 @@ struct ChaosChecker: Sendable {
     let owner: ReplicateOwner
     let imagesRoot: URL
 
-    /// The longest a job may take from its record to its end: a start lease held by a killed host (120 s),
-    /// the orphan grace period (30 s), the webhook delays and reconciler passes (13 intervals), and a minute
-    /// of rate-budget waits (429 storms, the create budget).
+    /// The longest the store may take to learn that a job ended at Replicate, every webhook lost: a
+    /// reconciler lease held by a killed host (120 s), the webhook delays (3 intervals) and reconciler
+    /// passes, and a minute of rate-budget waits (429 storms with `Retry-After`).
     let endBound: Double
 
     func check(_ outcomes: [ChaosOutcome], ledger: SimulatorLedger) async throws -> ChaosVerdict {
@@ -47,6 +49,12 @@ struct ChaosChecker: Sendable {
         var knownFiles: Set<String> = []
         let users = outcomes.filter { !$0.base.user.isEmpty }
         func fail(_ text: String) { verdict.failures.append(text) }
+        func learn(_ kind: String, _ label: String, _ seconds: Double) {
+            verdict.timeToLearn[kind, default: []].append(seconds)
+            if seconds > endBound {
+                fail("\(label) ended at Replicate \(Int(seconds)) s before the store knew (bound \(Int(endBound)) s)")
+            }
+        }
 
         for job in ledger.predictions + ledger.trainings where !FleetRun.isTerminal(job.status) {
             verdict.nonTerminal += 1
@@ -75,9 +83,9 @@ struct ChaosChecker: Sendable {
                     verdict.trainingsFailed += 1
                 }
                 if let end = attempt.completedAt {
-                    let seconds = end.timeIntervalSince(attempt.createdAt)
-                    verdict.timeToEnd["training", default: []].append(seconds)
-                    if seconds > endBound { fail("\(label) took \(Int(seconds)) s to end (bound \(Int(endBound)) s)") }
+                    verdict.timeToEnd["training", default: []].append(end.timeIntervalSince(attempt.createdAt))
+                    let ended = attempt.trainingID.flatMap { simTrainings[$0.rawValue]?.first?.completedAt }
+                    if let ended { learn("training", label, end.timeIntervalSince(ended)) }
                 }
                 if let id = attempt.trainingID {
                     attachedTrainings.insert(id.rawValue)
@@ -117,9 +125,9 @@ struct ChaosChecker: Sendable {
                     continue
                 }
                 if let end = generation.completedAt {
-                    let seconds = end.timeIntervalSince(generation.createdAt)
-                    verdict.timeToEnd["generation", default: []].append(seconds)
-                    if seconds > endBound { fail("\(label) took \(Int(seconds)) s to end (bound \(Int(endBound)) s)") }
+                    verdict.timeToEnd["generation", default: []].append(end.timeIntervalSince(generation.createdAt))
+                    let ended = generation.predictionID.flatMap { simPredictions[$0.rawValue]?.first?.completedAt }
+                    if let ended { learn("generation", label, end.timeIntervalSince(ended)) }
                 }
                 let stored = photosByGeneration[generation.id] ?? []
                 if let id = generation.predictionID {

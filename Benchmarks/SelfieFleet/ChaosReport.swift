@@ -61,6 +61,14 @@ struct ChaosReport: Sendable {
                     format: "p50 %.1f, p95 %.1f, max %.1f", Self.quantile(values, 0.5), Self.quantile(values, 0.95),
                     values.max() ?? 0))
         }
+        emit("  time from the end at Replicate to the end in the store (s)")
+        for (kind, values) in verdict.timeToLearn.sorted(by: { $0.key < $1.key }) {
+            row(
+                "  \(kind) (\(values.count))",
+                String(
+                    format: "p50 %.1f, p95 %.1f, max %.1f", Self.quantile(values, 0.5), Self.quantile(values, 0.95),
+                    values.max() ?? 0))
+        }
         emit("  checks")
         row("  not terminal", "\(verdict.nonTerminal)")
         row("  lost", "\(verdict.lost)")
@@ -91,6 +99,16 @@ struct ChaosReport: Sendable {
                 "generations_succeeded": verdict.generationsSucceeded, "generations_failed": verdict.generationsFailed,
             ],
             "time_to_end_seconds": timeToEnd,
+            "time_to_learn_seconds": Dictionary(
+                uniqueKeysWithValues: verdict.timeToLearn.map { kind, values in
+                    (
+                        kind,
+                        [
+                            "count": values.count, "p50": Self.quantile(values, 0.5),
+                            "p95": Self.quantile(values, 0.95), "max": values.max() ?? 0,
+                        ] as [String: Any]
+                    )
+                }),
             "failures_users_read": Dictionary(
                 (outcomes.flatMap(\.trainingFailures) + outcomes.flatMap(\.generationFailures)).map { ($0, 1) },
                 uniquingKeysWith: +),

@@ -12,6 +12,8 @@ struct SimulatorJob: Sendable {
     var id: String
     var status: String
     var createdAt: Date?
+    /// When the job ended at Replicate.
+    var completedAt: Date?
     /// Predictions: the version id. Trainings: the destination model.
     var target: String
     /// Trainings: the version they produced.
@@ -67,6 +69,7 @@ struct SimulatorLedger: Sendable {
                     SimulatorJob(
                         id: item["id"] as? String ?? "", status: item["status"] as? String ?? "",
                         createdAt: (item["created_at"] as? String).flatMap(parseDate),
+                        completedAt: (item["completed_at"] as? String).flatMap(parseDate),
                         target: item["destination"] as? String ?? item["version"] as? String ?? "",
                         outputVersion: (output?["version"] as? String).map {
                             String($0.split(separator: ":").last ?? "")
