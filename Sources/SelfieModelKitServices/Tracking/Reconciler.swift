@@ -66,6 +66,11 @@ public struct Reconciler: Service {
         }
     }
 
+    /// How many jobs a pass claims at a time: it claims the next few only when it has dealt with these, so a
+    /// host that dies or stalls in the middle of a pass holds at most this many jobs for the lease's length,
+    /// and the other instances' reconcilers take the rest.
+    public static let claimChunk = 8
+
     /// What one pass did.
     public struct PassSummary: Sendable, Hashable {
         /// Trainings looked at.
@@ -81,37 +86,62 @@ public struct Reconciler: Service {
     public func reconcileOnce() async throws -> PassSummary {
         var summary = PassSummary()
         let lease = Lease(holder: holder, duration: leaseDuration)
-        for attempt in try await context.store.systemClaimInFlightTrainings(lease: lease, limit: batchSize) {
-            summary.trainings += 1
-            StudioMetrics.reconcilerLag(context.now().timeIntervalSince(attempt.updatedAt))
-            do {
-                if let id = attempt.trainingID {
-                    try await training.apply(try await context.client.training(id, for: attempt.userID))
-                } else {
-                    try await resolveOrphan(attempt)
+        // Claimed a few at a time (``claimChunk``), in turn; a job met again has had its turn this pass.
+        var seenTrainings: Set<TrainingAttemptID> = []
+        var wrapped = false
+        while !wrapped, seenTrainings.count < batchSize {
+            let claimed = try await context.store.systemClaimInFlightTrainings(
+                lease: lease, limit: min(Self.claimChunk, batchSize - seenTrainings.count))
+            for attempt in claimed {
+                guard seenTrainings.insert(attempt.id).inserted else {
+                    wrapped = true
+                    try await context.store.systemReleaseTrainingLease(attempt.id, holder: holder)
+                    continue
                 }
-            } catch {
-                summary.errors += 1
-                context.logger.warning(
-                    "training refresh failed", metadata: ["attempt": "\(attempt.id)", "error": "\(error)"])
+                summary.trainings += 1
+                StudioMetrics.reconcilerLag(context.now().timeIntervalSince(attempt.updatedAt))
+                do {
+                    if let id = attempt.trainingID {
+                        try await training.apply(try await context.client.training(id, for: attempt.userID))
+                    } else {
+                        try await resolveOrphan(attempt)
+                    }
+                } catch {
+                    summary.errors += 1
+                    context.logger.warning(
+                        "training refresh failed", metadata: ["attempt": "\(attempt.id)", "error": "\(error)"])
+                }
+                try await context.store.systemReleaseTrainingLease(attempt.id, holder: holder)
             }
-            try await context.store.systemReleaseTrainingLease(attempt.id, holder: holder)
+            if claimed.count < Self.claimChunk { break }
         }
-        for record in try await context.store.systemClaimInFlightGenerations(lease: lease, limit: batchSize) {
-            summary.generations += 1
-            StudioMetrics.reconcilerLag(context.now().timeIntervalSince(record.updatedAt))
-            do {
-                if let id = record.predictionID {
-                    try await generation.apply(try await context.client.prediction(id, for: record.userID))
-                } else {
-                    try await resolveOrphan(record)
+        var seenGenerations: Set<GenerationID> = []
+        wrapped = false
+        while !wrapped, seenGenerations.count < batchSize {
+            let claimed = try await context.store.systemClaimInFlightGenerations(
+                lease: lease, limit: min(Self.claimChunk, batchSize - seenGenerations.count))
+            for record in claimed {
+                guard seenGenerations.insert(record.id).inserted else {
+                    wrapped = true
+                    try await context.store.systemReleaseGenerationLease(record.id, holder: holder)
+                    continue
                 }
-            } catch {
-                summary.errors += 1
-                context.logger.warning(
-                    "generation refresh failed", metadata: ["generation": "\(record.id)", "error": "\(error)"])
+                summary.generations += 1
+                StudioMetrics.reconcilerLag(context.now().timeIntervalSince(record.updatedAt))
+                do {
+                    if let id = record.predictionID {
+                        try await generation.apply(try await context.client.prediction(id, for: record.userID))
+                    } else {
+                        try await resolveOrphan(record)
+                    }
+                } catch {
+                    summary.errors += 1
+                    context.logger.warning(
+                        "generation refresh failed", metadata: ["generation": "\(record.id)", "error": "\(error)"])
+                }
+                try await context.store.systemReleaseGenerationLease(record.id, holder: holder)
             }
-            try await context.store.systemReleaseGenerationLease(record.id, holder: holder)
+            if claimed.count < Self.claimChunk { break }
         }
         return summary
     }
