@@ -160,7 +160,7 @@ def chaos_section(chaos, machine, output):
     out.append(f"| host SIGKILLs, by what was in flight | {sum(kills.values())}: "
                + ", ".join(f"{k} {v}" for k, v in sorted(kills.items())) + " (each host restarted on its port) |")
     out.append(f"| PostgreSQL immediate shutdown, then start | {faults['database_restarts']} |")
-    out.append(f"| 429 storms (70% of calls for 2-4 s, with Retry-After) | {faults['rate_limit_storms']} |")
+    out.append(f"| 429 storms (70% of calls for 2-4 s every 30-60 s, with Retry-After of 1-30 s) | {faults['rate_limit_storms']} |")
     out.append(f"| image-store writes failed (10%) | {faults['image_write_failures']} |")
     for kind, count in sorted(faults["replicate"].items()):
         out.append(f"| Replicate: {kind.replace('_', ' ')} | {count} |")

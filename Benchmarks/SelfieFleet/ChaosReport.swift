@@ -39,7 +39,7 @@ struct ChaosReport: Sendable {
             killsByPhase.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         row("  host restarts", "\(restarts)")
         row("  PostgreSQL immediate shutdowns + starts", "\(databaseRestarts)")
-        row("  429 storms (70% of calls for 2-4 s)", "\(storms)")
+        row("  429 storms (70% of calls for 2-4 s, every 30-60 s)", "\(storms)")
         row("  image-store writes failed", "\(imageWriteFailures)")
         for (kind, count) in simulatorFaults.sorted(by: { $0.key < $1.key }) { row("  replicate: \(kind)", "\(count)") }
         emit("  recoveries")

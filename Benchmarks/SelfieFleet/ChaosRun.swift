@@ -54,7 +54,7 @@ struct ChaosRun: Sendable {
             databaseRestartAfter = uniform(15...30)
             var storm = 10.0
             for _ in 0..<40 {
-                storm += uniform(15...30)
+                storm += uniform(30...60)
                 storms.append((storm, uniform(2...4)))
             }
         }
