@@ -156,7 +156,7 @@ struct RowLevelSecurityTests {
                        || coalesce(array_to_string(p.proconfig, ','), '')
                   FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef ORDER BY 1
                 """)
-            #expect(definers.count == 16, "thirteen for the store, three for the shared rate budget")
+            #expect(definers.count == 17, "fourteen for the store, three for the shared rate budget")
             for line in definers {
                 #expect(line.hasPrefix("selfie_system_"), "\(line)")
                 #expect(line.hasSuffix("selfie_model_system search_path=public, pg_temp"), "\(line)")

@@ -48,6 +48,7 @@ extension PostgresMigration {
             PostgresMigration(10, "start_leases", schema.startLeases),
             PostgresMigration(11, "claim_turns", schema.claimTurns),
             PostgresMigration(12, "rate_budget_fair_shares", schema.fairShares),
+            PostgresMigration(13, "user_erasures", schema.userErasures),
         ]
     }
 }
