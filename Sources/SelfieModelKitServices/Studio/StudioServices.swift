@@ -31,6 +31,8 @@ public struct StudioServices: Sendable {
     public let maya: AIService
     /// Polls in-flight jobs so a lost webhook never leaves one stuck; run it beside the server.
     public let reconciler: Reconciler
+    /// Erasure of a user everywhere (the reconciler finishes interrupted ones).
+    public var erasure: UserErasureService { reconciler.erasure }
     /// The `POST /webhooks/replicate` entry point, or `nil` when the services do not ask for webhooks
     /// (no ``StudioContext/publicURL``) and no signing secret was given: then the reconciler alone
     /// completes jobs, and a host answers deliveries with 404.
