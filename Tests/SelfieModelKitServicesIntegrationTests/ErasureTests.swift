@@ -45,14 +45,18 @@ extension StudioHarness {
             replicateFiles: inventory.files.filter { $0.name == ModelTrainingService.archiveFileName(for: user.id) })
     }
 
-    /// A trained user with a stored generation, a retraining in flight (its archive still at Replicate) and a
-    /// generation in flight.
-    func busyUser(_ id: String, seed: UInt64) async throws -> AuthenticatedUser {
+    /// A trained user with a stored generation.
+    func userWithPhotos(_ id: String, seed: UInt64) async throws -> AuthenticatedUser {
         let user = try await trainedUser(id, seed: seed)
         _ = try await finish(try await generation.generate(user: user, look: firstLook), for: user)
+        return user
+    }
+
+    /// Starts a retraining (its archive stays at Replicate while it runs) and a generation, and leaves both in
+    /// flight. Call it after every user of the test is trained: training another user moves time on.
+    func startJobs(for user: AuthenticatedUser) async throws {
         _ = try await training.startTraining(for: user)
         _ = try await generation.generate(user: user, look: firstLook)
-        return user
     }
 
     /// Lets two simulated hours pass with reconciler passes, so every late webhook and poll arrives.
@@ -69,16 +73,19 @@ struct ErasureTests {
     func erasesEverything(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
-        let userA = try await studio.busyUser("erase1", seed: 7)
-        let userB = try await studio.busyUser("keep2", seed: 8)
+        let userA = try await studio.userWithPhotos("erase1", seed: 7)
+        let userB = try await studio.userWithPhotos("keep2", seed: 8)
+        try await studio.startJobs(for: userA)
+        try await studio.startJobs(for: userB)
         let before = try await studio.footprint(of: userA)
-        #expect(before.replicateModel != nil && before.replicateFiles.count == 1 && !before.imageKeys.isEmpty)
+        #expect(
+            before.replicateModel != nil && before.replicateFiles.count == 1 && !before.imageKeys.isEmpty, "\(before)")
         let beforeB = try await studio.footprint(of: userB)
 
         let report = try await studio.erasure.eraseUser(userA)
         #expect(report.completedAt != nil && !report.wasAlreadyComplete)
         #expect(report.reason == UserErasureService.selfServiceReason)
-        #expect(report.canceledTrainings.count == 1 && report.canceledPredictions.count == 1)
+        #expect(report.canceledTrainings.count == 1 && report.canceledPredictions.count == 1, "\(report)")
         #expect(report.deletedVersions.count == before.replicateModel?.versionIDs.count)
         #expect(report.deletedModel)
         #expect(report.deletedFiles == before.replicateFiles.map(\.id))
@@ -93,8 +100,10 @@ struct ErasureTests {
         try await studio.letEverythingArrive()
         let late = try await studio.footprint(of: userA)
         #expect(late.isEmpty, "recreated: \(late)")
-        // Nothing can start for A any more; B goes on.
-        await #expect(throws: SelfieModelKitError.self) { try await studio.addSyntheticSelfies(for: userA) }
+        // Nothing can start for A any more, and nothing of theirs is stored on the way; B goes on.
+        let refused = await #expect(throws: SelfieModelKitError.self) { try await studio.addSyntheticSelfies(for: userA) }
+        #expect(refused?.code == .userErased)
+        #expect(await studio.images.keys(of: userA.id).isEmpty, "a refused selfie's bytes stayed")
         await #expect(throws: SelfieModelKitError.self) {
             _ = try await studio.generation.generate(user: userA, look: studio.firstLook)
         }
@@ -113,8 +122,9 @@ struct ErasureTests {
     func crashAndResume(_ step: UserErasureStep, _ byCallingAgain: Bool, _ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
-        let userA = try await studio.busyUser("crash1", seed: 7)
         let userB = try await studio.trainedUser("keep2", seed: 8)
+        let userA = try await studio.userWithPhotos("crash1", seed: 7)
+        try await studio.startJobs(for: userA)
         let beforeB = try await studio.footprint(of: userB)
         let crashing = UserErasureService(context: studio.context) { reached, _ in
             if reached == step { throw SimulatedCrash() }
@@ -122,11 +132,15 @@ struct ErasureTests {
         await #expect(throws: SimulatedCrash.self) { _ = try await crashing.eraseUser(userA) }
 
         // Half-erased never looks alive: nothing new starts for A.
-        await #expect(throws: SelfieModelKitError.self) { try await studio.addSyntheticSelfies(for: userA) }
-        await #expect(throws: SelfieModelKitError.self) { _ = try await studio.training.startTraining(for: userA) }
-        await #expect(throws: SelfieModelKitError.self) {
+        // New selfies (not duplicates of the stored ones, so the intake reaches the store) are refused.
+        let refused = await #expect(throws: SelfieModelKitError.self) {
+            try await studio.addSyntheticSelfies(for: userA, count: 2, seed: 99)
+        }
+        #expect(refused?.code == .userErased)
+        let generating = await #expect(throws: SelfieModelKitError.self) {
             _ = try await studio.generation.generate(user: userA, look: studio.firstLook)
         }
+        #expect(generating?.code == (step == .deleteRows ? .modelNotTrained : .userErased))
         let erasure = try #require(try await studio.erasure.erasure(of: userA))
         #expect((erasure.completedAt != nil) == (step == .deleteRows))
 
@@ -149,8 +163,9 @@ struct ErasureTests {
     func concurrentErasures(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
-        let erased = [try await studio.busyUser("gone1", seed: 7), try await studio.busyUser("gone2", seed: 9)]
+        let erased = [try await studio.userWithPhotos("gone1", seed: 7), try await studio.userWithPhotos("gone2", seed: 9)]
         let kept = try await studio.trainedUser("kept3", seed: 8)
+        for user in erased { try await studio.startJobs(for: user) }
         let keptBefore = try await studio.footprint(of: kept)
         let started = try await withThrowingTaskGroup(of: GenerationRecord?.self) { group in
             for user in erased {

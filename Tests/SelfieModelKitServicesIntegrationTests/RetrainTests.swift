@@ -7,8 +7,10 @@ import SelfieModelKitValidation
 import Testing
 
 extension StudioHarness {
-    /// Retrains `user` (the same selfies) and carries the training to its end.
-    func retrain(_ user: AuthenticatedUser) async throws -> TrainingAttempt {
+    /// Adds two selfies (so the archive, and the simulator's version, differ), retrains `user` and carries the
+    /// training to its end.
+    func retrain(_ user: AuthenticatedUser, seed: UInt64 = 99) async throws -> TrainingAttempt {
+        try await addSyntheticSelfies(for: user, count: 2, seed: seed)
         _ = try await training.startTraining(for: user)
         return try await finishTraining(for: user)
     }
@@ -67,7 +69,7 @@ struct RetrainTests {
         // The first version, used after the switch, is the user's own: an advisory, not a violation.
         let late = RecordedPredictionRequest(user: user.id, body: first.requestBody, recordedAt: studio.now)
         let raced = auditor.audit(records: [record], requests: [late], versionHistories: [user.id: history])
-        #expect(raced.isCompliant && raced.findings.map(\.code) == [.versionNotCurrent])
+        #expect(raced.isCompliant && raced.findings.map(\.code).contains(.versionNotCurrent))
     }
 
     @Test("a training's archive leaves Replicate once the training ends; the setting keeps it",
