@@ -119,7 +119,13 @@ public struct ModelTrainingService: Sendable {
                 width: kept.photo.width, height: kept.photo.height, contentType: kept.photo.contentType,
                 createdAt: context.now())
             try await context.images.put(kept.photo.data, at: record.storageKey)
-            try await context.store.addPhoto(record, for: user)
+            do {
+                try await context.store.addPhoto(record, for: user)
+            } catch {
+                // The store refused the row (the user is being erased, say): no row names these bytes.
+                try? await context.images.delete(record.storageKey)
+                throw error
+            }
             stored.append(record)
         }
         context.logger.info(
