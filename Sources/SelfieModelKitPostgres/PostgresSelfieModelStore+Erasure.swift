@@ -24,7 +24,9 @@ extension PostgresSelfieModelStore: UserErasureStore {
             let rows = try await connection.query(
                 "SELECT * FROM user_erasures WHERE user_id = \(user.id.rawValue)", logger: logger
             ).collect()
-            guard let row = rows.first else { throw SelfieModelKitError.storageFailure("the erasure row was not written") }
+            guard let row = rows.first else {
+                throw SelfieModelKitError.storageFailure("the erasure row was not written")
+            }
             return try Self.erasure(row)
         }
     }

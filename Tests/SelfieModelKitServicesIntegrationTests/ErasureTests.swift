@@ -101,7 +101,9 @@ struct ErasureTests {
         let late = try await studio.footprint(of: userA)
         #expect(late.isEmpty, "recreated: \(late)")
         // Nothing can start for A any more, and nothing of theirs is stored on the way; B goes on.
-        let refused = await #expect(throws: SelfieModelKitError.self) { try await studio.addSyntheticSelfies(for: userA) }
+        let refused = await #expect(throws: SelfieModelKitError.self) {
+            try await studio.addSyntheticSelfies(for: userA)
+        }
         #expect(refused?.code == .userErased)
         #expect(await studio.images.keys(of: userA.id).isEmpty, "a refused selfie's bytes stayed")
         await #expect(throws: SelfieModelKitError.self) {
@@ -117,7 +119,8 @@ struct ErasureTests {
         StoreFactory.everyBackend.map { (step, index % 2 == 0, $0) }
     }
 
-    @Test("a crash after any step leaves a user who cannot start anything, and resuming finishes the erasure",
+    @Test(
+        "a crash after any step leaves a user who cannot start anything, and resuming finishes the erasure",
         arguments: crashes)
     func crashAndResume(_ step: UserErasureStep, _ byCallingAgain: Bool, _ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
@@ -163,7 +166,9 @@ struct ErasureTests {
     func concurrentErasures(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
-        let erased = [try await studio.userWithPhotos("gone1", seed: 7), try await studio.userWithPhotos("gone2", seed: 9)]
+        let erased = [
+            try await studio.userWithPhotos("gone1", seed: 7), try await studio.userWithPhotos("gone2", seed: 9),
+        ]
         let kept = try await studio.trainedUser("kept3", seed: 8)
         for user in erased { try await studio.startJobs(for: user) }
         let keptBefore = try await studio.footprint(of: kept)

@@ -25,21 +25,25 @@ extension StudioHarness {
 
 @Suite("The version history, the audit across retrains, and retention at Replicate")
 struct RetrainTests {
-    @Test("train, generate, retrain, generate, audit: compliant; a version never the user's is still flagged",
+    @Test(
+        "train, generate, retrain, generate, audit: compliant; a version never the user's is still flagged",
         arguments: StoreFactory.everyBackend)
     func auditAcrossRetrains(_ factory: StoreFactory) async throws {
         let studio = try await StudioHarness.make(factory)
         defer { Task { await studio.close() } }
         let user = try await studio.trainedUser("audit1")
-        let first = try await studio.finish(try await studio.generation.generate(user: user, look: studio.firstLook), for: user)
+        let first = try await studio.finish(
+            try await studio.generation.generate(user: user, look: studio.firstLook), for: user)
         let retrained = try await studio.retrain(user)
         #expect(retrained.status == .succeeded)
-        let second = try await studio.finish(try await studio.generation.generate(user: user, look: studio.firstLook), for: user)
+        let second = try await studio.finish(
+            try await studio.generation.generate(user: user, look: studio.firstLook), for: user)
         #expect(first.status == .succeeded && second.status == .succeeded)
 
         let history = try await studio.store.versionHistory(for: user)
         #expect(history.count == 2)
-        #expect(history.map(\.version) == [try #require(history.first?.version), try #require(retrained.outputVersionID)])
+        #expect(
+            history.map(\.version) == [try #require(history.first?.version), try #require(retrained.outputVersionID)])
         #expect(history[0].replacedAt == history[1].becameCurrentAt && history[1].replacedAt == nil)
         #expect(history[0].wasCurrent(at: first.createdAt) && history[1].wasCurrent(at: second.createdAt))
 
@@ -59,10 +63,12 @@ struct RetrainTests {
         let forged = try JSONSerialization.data(
             withJSONObject: [
                 "version": "\(record.replicateModelID):\(foreign)",
-                "input": (try JSONSerialization.jsonObject(with: second.requestBody) as? [String: Any])?["input"] ?? [String: Any](),
+                "input": (try JSONSerialization.jsonObject(with: second.requestBody) as? [String: Any])?["input"]
+                    ?? [String: Any](),
             ])
         let flagged = auditor.audit(
-            records: [record], requests: requests + [RecordedPredictionRequest(user: user.id, body: forged, recordedAt: studio.now)],
+            records: [record],
+            requests: requests + [RecordedPredictionRequest(user: user.id, body: forged, recordedAt: studio.now)],
             versionHistories: [user.id: history])
         #expect(flagged.violations.map(\.code) == [.versionNotRecorded])
 
@@ -72,7 +78,8 @@ struct RetrainTests {
         #expect(raced.isCompliant && raced.findings.map(\.code).contains(.versionNotCurrent))
     }
 
-    @Test("a training's archive leaves Replicate once the training ends; the setting keeps it",
+    @Test(
+        "a training's archive leaves Replicate once the training ends; the setting keeps it",
         arguments: [true, false])
     func archiveDeletedAfterTraining(_ deletes: Bool) async throws {
         var options = HarnessOptions()
@@ -99,14 +106,16 @@ struct RetrainTests {
         let studio = try await StudioHarness.make(.inMemory, options)
         defer { Task { await studio.close() } }
         let user = try await studio.trainedUser("keep1")
-        let first = try await studio.finish(try await studio.generation.generate(user: user, look: studio.firstLook), for: user)
+        let first = try await studio.finish(
+            try await studio.generation.generate(user: user, look: studio.firstLook), for: user)
         let photosBefore = try await studio.generation.photos(for: user)
         let retrained = try await studio.retrain(user)
         let model = try #require(try await studio.footprint(of: user).replicateModel)
         #expect(model.versionIDs == [try #require(retrained.outputVersionID?.rawValue)])
         #expect(try await studio.generation.photos(for: user) == photosBefore)
         #expect(try await studio.generation.generation(first.id, for: user).status == .succeeded)
-        let second = try await studio.finish(try await studio.generation.generate(user: user, look: studio.firstLook), for: user)
+        let second = try await studio.finish(
+            try await studio.generation.generate(user: user, look: studio.firstLook), for: user)
         #expect(second.status == .succeeded)
         let record = try #require(try await studio.store.userModel(for: user))
         let report = studio.context.auditor.audit(

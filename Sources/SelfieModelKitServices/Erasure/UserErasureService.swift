@@ -29,7 +29,8 @@ public struct UserErasureService: Sendable {
     }
 
     /// Creates the service with a hook that runs after each step (crash tests).
-    package init(context: StudioContext, afterStep: @escaping @Sendable (UserErasureStep, UserID) async throws -> Void) {
+    package init(context: StudioContext, afterStep: @escaping @Sendable (UserErasureStep, UserID) async throws -> Void)
+    {
         self.context = context
         self.afterStep = afterStep
     }
@@ -131,7 +132,9 @@ public struct UserErasureService: Sendable {
         let store = context.store
         for _ in 0..<Self.cancelRounds {
             let attempts = try await store.trainingAttempts(for: user).filter { !$0.status.isTerminal }
-            let generations = try await store.generations(for: user, limit: Self.generationsPerRead).filter { !$0.status.isTerminal }
+            let generations = try await store.generations(for: user, limit: Self.generationsPerRead).filter {
+                !$0.status.isTerminal
+            }
             if attempts.isEmpty && generations.isEmpty { return }
             for attempt in attempts {
                 if let id = attempt.trainingID {

@@ -16,7 +16,9 @@ extension ModelTrainingService {
         {
             await deleteArchive(fileID, of: attempt.userID)
         }
-        if attempt.status == .succeeded, let kept = context.retention.keptVersions, let current = attempt.outputVersionID {
+        if attempt.status == .succeeded, let kept = context.retention.keptVersions,
+            let current = attempt.outputVersionID
+        {
             await pruneVersions(of: attempt.userID, keeping: kept, current: current)
         }
     }

@@ -32,7 +32,8 @@ struct SimulatorDeletionTests {
         #expect(try await caller.get("/models/alice/m").json["latest_version"] == .null)
         #expect(try await caller.get("/predictions/\(predictionID)").status == 404, "the version's prediction stayed")
         #expect(try await caller.call(.delete, "/models/alice/m/versions/\(version)").status == 404)
-        let predictionAfter = try await caller.json(.post, "/predictions", SimFixtures.predictionBody(version: reference))
+        let predictionAfter = try await caller.json(
+            .post, "/predictions", SimFixtures.predictionBody(version: reference))
         #expect(predictionAfter.status == 422, "a deleted version still runs")
 
         let deletedModel = try await caller.call(.delete, "/models/alice/m")

@@ -21,7 +21,8 @@ struct AccountDeletionJSON: Decodable {
 
 @Suite("Deleting an account")
 struct AccountDeletionTests {
-    @Test("signed in and with the password: everything of the user goes, everyone else stays",
+    @Test(
+        "signed in and with the password: everything of the user goes, everyone else stays",
         arguments: TestStorage.allCases)
     func deleteAccount(storage: TestStorage) async throws {
         try await TestServer.with(storage) { server in
@@ -31,7 +32,8 @@ struct AccountDeletionTests {
                 let grace = try await client.signUp("grace@example.com")
                 for (index, user) in [ada, grace].enumerated() {
                     for selfie in SyntheticSelfies.make(count: 12, seed: 7 + UInt64(index)) {
-                        let upload = try await client.send(.post, "/selfies?name=\(selfie.filename)", as: user, body: selfie.png)
+                        let upload = try await client.send(
+                            .post, "/selfies?name=\(selfie.filename)", as: user, body: selfie.png)
                         #expect(upload.status == .created)
                     }
                     #expect(try await client.send(.post, "/training", as: user).status == .accepted)
@@ -49,12 +51,15 @@ struct AccountDeletionTests {
                 #expect(await server.simulator.inventory(of: owner).models.contains { $0.name == adaModel })
 
                 // Not signed in, or the wrong password: nothing happens.
-                #expect(try await client.send(.delete, "/account", json: ["password": "correct horse battery"]).status == .unauthorized)
+                #expect(
+                    try await client.send(.delete, "/account", json: ["password": "correct horse battery"]).status
+                        == .unauthorized)
                 let wrong = try await client.send(.delete, "/account", as: ada, json: ["password": "not my password"])
                 #expect(wrong.status == .unauthorized)
                 #expect(try await client.send(.get, "/selfies", as: ada).json(PhotoListJSON.self).photos.count == 12)
 
-                let deleted = try await client.send(.delete, "/account", as: ada, json: ["password": "correct horse battery"])
+                let deleted = try await client.send(
+                    .delete, "/account", as: ada, json: ["password": "correct horse battery"])
                 #expect(deleted.status == .ok)
                 let body = try deleted.json(AccountDeletionJSON.self)
                 #expect(body.userID == ada.userID && body.complete && body.deletedModel)

@@ -40,7 +40,8 @@ extension SimulatorEngine {
             return .problem(403, title: "Forbidden", detail: "You do not have permission to delete \(subject).")
         }
         guard model.visibility == "private" else {
-            return .problem(403, title: "Forbidden", detail: "Only private models can be deleted; \(subject) is public.")
+            return .problem(
+                403, title: "Forbidden", detail: "Only private models can be deleted; \(subject) is public.")
         }
         return nil
     }
