@@ -138,6 +138,8 @@ public struct StudioServices: Sendable {
     ///   - budgetStore: where the rate budget counts permits: in memory for one instance; a store shared by
     ///     every instance (such as `PostgresRateBudgetStore`) when several serve one Replicate account.
     ///   - reconciler: how the reconciler runs.
+    ///   - retention: what is deleted from Replicate once no longer needed (by default training archives as
+    ///     soon as their training ends, and no versions).
     ///   - logger: the services' logger.
     ///   - now: the clock (a simulator's virtual clock in tests).
     /// - Throws: `SelfieModelKitError` with code `.configuration` when `REPLICATE_API_TOKEN` is missing, or
@@ -146,14 +148,14 @@ public struct StudioServices: Sendable {
         configuration: Configuration, store: any SelfieModelStore, images: any ImageStore,
         replicateTransport: any HTTPTransport, stylistTransport: (any HTTPTransport)? = nil,
         budgetStore: any RateBudgetStore = InMemoryRateBudgetStore(),
-        reconciler: ReconcilerSettings = ReconcilerSettings(), logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        reconciler: ReconcilerSettings = ReconcilerSettings(), retention: RetentionPolicy = RetentionPolicy(),
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> StudioServices {
         let client = try configuration.makeReplicateClient(
             transport: replicateTransport, logger: logger, budgetStore: budgetStore)
         let context = StudioContext(
             client: client, store: store, images: images, owner: configuration.replicateOwner,
-            publicURL: configuration.publicURL, logger: logger, now: now)
+            publicURL: configuration.publicURL, logger: logger, now: now, retention: retention)
         var secrets: [WebhookSecret] = []
         if let configured = configuration.replicateWebhookSecret {
             secrets = [configured]
