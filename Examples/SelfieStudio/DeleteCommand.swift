@@ -3,6 +3,12 @@ import Foundation
 import SelfieModelKit
 import SelfieModelKitServices
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// `selfie-studio delete --user ID --confirm`: erases a user everywhere.
 struct DeleteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,8 +23,13 @@ struct DeleteCommand: AsyncParsableCommand {
     @OptionGroup var options: StudioOptions
     @Option(help: "The user id.") var user: String
     @Flag(help: "Confirm that the user's model, photos and records are to be deleted for good.") var confirm = false
+    /// For the crash tests: the process kills itself with SIGKILL right after this step of the erasure.
+    @Option(name: .customLong("kill-after-step"), help: .hidden) var killAfterStep: String?
 
     func validate() throws {
+        if let killAfterStep, UserErasureStep(rawValue: killAfterStep) == nil {
+            throw ValidationError("--kill-after-step: one of \(UserErasureStep.allCases.map(\.rawValue))")
+        }
         guard confirm else {
             throw ValidationError(
                 "This deletes user \(user)'s model, selfies, photos and records for good. Add --confirm to go ahead.")
@@ -27,8 +38,17 @@ struct DeleteCommand: AsyncParsableCommand {
 
     func run() async throws {
         let user = try options.user(user)
+        let killAfter = killAfterStep.flatMap(UserErasureStep.init(rawValue:))
         let report = try await options.withRuntime { runtime in
-            try await runtime.services.erasure.eraseUser(user)
+            guard let killAfter else { return try await runtime.services.erasure.eraseUser(user) }
+            let erasure = UserErasureService(context: runtime.services.context) { step, _ in
+                guard step == killAfter else { return }
+                // Replicate keeps what it answered when a host dies; the in-process simulator stands in for it,
+                // so its world is written first. Then this process dies without any cleanup.
+                await runtime.saveSimulatorState()
+                kill(getpid(), SIGKILL)
+            }
+            return try await erasure.eraseUser(user)
         }
         print(report)
     }
