@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import SelfieModelKit
+import SelfieModelKitServices
 import SelfieModelKitTesting
 import Testing
 
@@ -48,7 +49,7 @@ struct AccountDeletionTests {
                 #expect(graceBefore.count == 12)
                 let owner = server.backend.configuration.replicateOwner.rawValue
                 let adaModel = "\(owner)/\(ada.userID)-selfie-lora"
-                #expect(await server.simulator.inventory(of: owner).models.contains { $0.name == adaModel })
+                #expect(try await server.simulator.inventory(of: owner).models.contains { $0.name == adaModel })
 
                 // Not signed in, or the wrong password: nothing happens.
                 #expect(
@@ -75,7 +76,7 @@ struct AccountDeletionTests {
                 #expect(try await store.userModel(for: user) == nil)
                 #expect(try await store.photos(of: .selfie, for: user).isEmpty)
                 #expect(try await store.generations(for: user, limit: 100).isEmpty)
-                let inventory = await server.simulator.inventory(of: owner)
+                let inventory = try await server.simulator.inventory(of: owner)
                 #expect(!inventory.models.contains { $0.name == adaModel })
                 #expect(!inventory.files.contains { $0.name == "selfies-\(ada.userID).zip" })
 
