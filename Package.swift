@@ -314,6 +314,7 @@ let package = Package(
                 "SelfieModelKit",
                 "SelfieModelKitPostgres",
                 "SelfieModelKitPostgresTesting",
+                "SelfieModelKitSQLite",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 "SelfieModelKitServices",
                 "SelfieModelKitTesting",

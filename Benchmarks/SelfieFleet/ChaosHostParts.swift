@@ -98,4 +98,6 @@ actor FailingImageStore: ImageStore {
     func get(_ key: ImageKey) async throws -> Data? { try await base.get(key) }
 
     func delete(_ key: ImageKey) async throws { try await base.delete(key) }
+
+    func deleteAll(of user: UserID) async throws -> Int { try await base.deleteAll(of: user) }
 }

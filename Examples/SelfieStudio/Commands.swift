@@ -271,7 +271,10 @@ struct ComplianceCommand: AsyncParsableCommand {
         let isCompliant = try await options.withRuntime { runtime in
             var records: [UserModelRecord] = []
             var requests: [RecordedPredictionRequest] = []
+            var histories: [UserID: [ModelVersionHistoryEntry]] = [:]
             for authenticated in users {
+                histories[authenticated.id] = try await runtime.services.context.store.versionHistory(
+                    for: authenticated)
                 if let record = try await runtime.services.context.store.userModel(for: authenticated) {
                     records.append(record)
                 } else {
@@ -279,10 +282,13 @@ struct ComplianceCommand: AsyncParsableCommand {
                 }
                 for generation in try await runtime.services.context.store.generations(for: authenticated, limit: 1000)
                 {
-                    requests.append(RecordedPredictionRequest(user: authenticated.id, body: generation.requestBody))
+                    requests.append(
+                        RecordedPredictionRequest(
+                            user: authenticated.id, body: generation.requestBody, recordedAt: generation.createdAt))
                 }
             }
-            let report = runtime.services.context.auditor.audit(records: records, requests: requests)
+            let report = runtime.services.context.auditor.audit(
+                records: records, requests: requests, versionHistories: histories)
             print(report)
             return report.isCompliant
         }

@@ -24,7 +24,7 @@ struct SelfieStudio: AsyncParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, TrainCommand.self, StatusCommand.self, GenerateCommand.self, LooksCommand.self,
-            PhotosCommand.self, ComplianceCommand.self,
+            PhotosCommand.self, ComplianceCommand.self, DeleteCommand.self,
         ])
 }
 

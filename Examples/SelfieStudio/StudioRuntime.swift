@@ -22,6 +22,8 @@ struct StudioRuntime: Sendable {
     /// How long each step of the in-process simulator's clock is shown for, in milliseconds:
     /// `SELFIE_STUDIO_SIMULATOR_PACE_MS`, 40 by default (a simulated training then takes about 3 seconds).
     let simulatorPaceMilliseconds: Int
+    /// Writes the in-process simulator's world to the data folder now (it is otherwise written at shutdown).
+    let saveSimulatorState: @Sendable () async -> Void
     let shutdown: @Sendable () async -> Void
 
     static let simulatorOwner = "sandrasocial"
@@ -94,6 +96,11 @@ struct StudioRuntime: Sendable {
             configuration: configuration, simulator: simulator, recorder: recorder, services: services,
             storeDescription: storeDescription, replicateDescription: replicateDescription,
             simulatorPaceMilliseconds: pace,
+            saveSimulatorState: { [simulator] in
+                if let simulator {
+                    await saveSimulator(simulator, to: simulatorStateFile(in: dataDirectory))
+                }
+            },
             shutdown: { [simulator, simulatorLock] in
                 if let simulator {
                     await saveSimulator(simulator, to: simulatorStateFile(in: dataDirectory))

@@ -59,6 +59,11 @@ public struct SelfieModelKitError: Error, Sendable, Hashable, CustomStringConver
         public static let jobFailed = Code("job-failed")
         /// A packaged training archive did not match the user's stored photos.
         public static let trainingPackageMismatch = Code("training-package-mismatch")
+        /// The user is being erased or was erased; nothing new is recorded for them.
+        public static let userErased = Code("user-erased")
+        /// An erasure could not finish yet (for example, Replicate still processes a version deletion);
+        /// calling it again, or the reconciler, finishes it.
+        public static let erasureIncomplete = Code("erasure-incomplete")
     }
 
     /// The stable code of this error.

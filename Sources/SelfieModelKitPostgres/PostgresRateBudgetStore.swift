@@ -105,7 +105,7 @@ public final class PostgresRateBudgetStore: RateBudgetStore, Sendable {
     /// within ``fairShareWindow(for:)`` waits one interval. A claimant that names no users gets
     /// ``takePermit(from:limit:now:claimant:)`` and chooses for itself.
     /// - Throws: as ``takePermit(from:limit:now:)``; `.storage` when the database is not migrated to
-    ///   version 13.
+    ///   version 13 or later.
     public func takeFairPermit(
         from bucket: RateBucket, limit: RateLimit, now: Date, claimant: PermitClaimant
     ) async throws -> FairPermitDecision {

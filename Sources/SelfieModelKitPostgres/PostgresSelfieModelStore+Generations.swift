@@ -12,6 +12,7 @@ extension PostgresSelfieModelStore: GenerationStore {
         let now = self.now
         let month = utcMonth(containing: now)
         return try await withUser(user) { connection in
+            try await requireNotErased(user, on: connection)
             let existing = try await connection.query(
                 "SELECT * FROM generations WHERE id = \(intent.id.rawValue)", logger: logger
             ).collect().first.map(PostgresRows.generation)

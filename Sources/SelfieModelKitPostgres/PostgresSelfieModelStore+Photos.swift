@@ -8,6 +8,7 @@ extension PostgresSelfieModelStore: PhotoStore {
         var photo = photo
         photo.createdAt = Self.microseconds(photo.createdAt)
         try await withUser(user) { [photo] connection in
+            try await requireNotErased(user, on: connection)
             try await registerUser(user, on: connection)
             let inserted = try await connection.query(
                 """

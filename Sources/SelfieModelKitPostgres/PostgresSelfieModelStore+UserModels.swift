@@ -19,6 +19,7 @@ extension PostgresSelfieModelStore: UserModelStore {
         try intent.requireOwned(by: user.id)
         let now = self.now
         return try await withUser(user) { connection in
+            try await requireNotErased(user, on: connection)
             let existing = try await connection.query(
                 "SELECT * FROM training_attempts WHERE id = \(intent.id.rawValue)", logger: logger
             ).collect().first.map(PostgresRows.trainingAttempt)

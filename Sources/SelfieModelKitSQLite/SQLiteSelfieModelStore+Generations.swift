@@ -10,6 +10,7 @@ extension SQLiteSelfieModelStore: GenerationStore {
     ) async throws -> GenerationRecord {
         let date = currentTime()
         return try await write { db in
+            try Self.requireNotErased(user.id, in: db)
             if let existing = try Self.fetchGeneration(intent.id, owner: nil, in: db) {
                 guard existing.userID == user.id else { throw SelfieModelKitError.duplicateStoreID(Self.kind) }
                 return existing

@@ -8,6 +8,7 @@ extension SQLiteSelfieModelStore: PhotoStore {
         let date = currentTime()
         let photo = photo.normalised
         try await write { db in
+            try Self.requireNotErased(user.id, in: db)
             if let generationID = photo.generationID {
                 guard try Self.fetchGeneration(generationID, owner: user.id, in: db) != nil else {
                     throw SelfieModelKitError.storeItemNotFound("generation")

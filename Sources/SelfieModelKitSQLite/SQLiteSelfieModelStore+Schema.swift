@@ -15,8 +15,27 @@ extension SQLiteSelfieModelStore {
                 try db.execute(sql: statement)
             }
         }
+        migrator.registerMigration("v3-user-erasures") { db in
+            for statement in schemaV3 {
+                try db.execute(sql: statement)
+            }
+        }
         return migrator
     }
+
+    /// Version 3: the erasure tombstones. Deliberately without a foreign key to `users`: the tombstone
+    /// outlives the user's rows, so an erased id is never silently reused and a late write is refused.
+    static let schemaV3: [String] = [
+        """
+        CREATE TABLE user_erasures (
+            user_id TEXT NOT NULL PRIMARY KEY,
+            reason TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            completed_at INTEGER
+        ) STRICT
+        """,
+        "CREATE INDEX user_erasures_pending ON user_erasures (started_at) WHERE completed_at IS NULL",
+    ]
 
     /// Version 2: the claim turn of each in-flight job, so claims give every job its turn (never-claimed
     /// jobs first, then those claimed longest ago) instead of serving the oldest jobs again and again.

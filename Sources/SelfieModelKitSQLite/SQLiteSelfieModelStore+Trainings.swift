@@ -17,6 +17,7 @@ extension SQLiteSelfieModelStore: UserModelStore {
         try intent.requireOwned(by: user.id)
         let date = currentTime()
         return try await write { db in
+            try Self.requireNotErased(user.id, in: db)
             if let existing = try Self.fetchAttempt(intent.id, owner: nil, in: db) {
                 guard existing.userID == user.id else { throw SelfieModelKitError.duplicateStoreID(Self.kind) }
                 return existing

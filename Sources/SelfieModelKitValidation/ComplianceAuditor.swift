@@ -23,6 +23,9 @@ public struct ComplianceFinding: Sendable, Hashable, CustomStringConvertible {
         public static let versionNotUsersModel = Code("version-not-users-model")
         /// A request whose version differs from every version the user's record has served.
         public static let versionNotRecorded = Code("version-not-recorded")
+        /// The version was the user's own, but not their current one when the generation was recorded
+        /// (an advisory: a generation that raced a retrain).
+        public static let versionNotCurrent = Code("version-not-current")
         /// A request for a user whose record is not completed (or missing).
         public static let generationWithoutCompletedModel = Code("generation-without-completed-model")
         /// A locked input parameter is missing or has another value.
@@ -77,11 +80,15 @@ public struct RecordedPredictionRequest: Sendable, Hashable {
     public let user: UserID
     /// The exact body bytes.
     public let body: Data
+    /// When the generation was recorded (its intent); with a version history, the audit checks the version
+    /// was the user's current one at that time.
+    public let recordedAt: Date?
 
     /// Describes one sent request.
-    public init(user: UserID, body: Data) {
+    public init(user: UserID, body: Data, recordedAt: Date? = nil) {
         self.user = user
         self.body = body
+        self.recordedAt = recordedAt
     }
 }
 
@@ -136,9 +143,15 @@ public struct ComplianceAuditor: Sendable {
     ///   - requests: the prediction requests as they were sent, bytes and all.
     ///   - knownVersions: every version each user's model has served (for retrained users the older ones
     ///     too); when a user is absent the record's current version is used.
+    ///   - versionHistories: each user's version history from the store
+    ///     (``UserModelStore/versionHistory(for:)``). For a user listed here, a request's version must be one
+    ///     of the history's (else `version-not-recorded`, a violation), and, when the request carries
+    ///     ``RecordedPredictionRequest/recordedAt``, the current one at that time (else
+    ///     `version-not-current`, an advisory). It takes precedence over `knownVersions`.
     public func audit(
         records: [UserModelRecord], requests: [RecordedPredictionRequest],
-        knownVersions: [UserID: Set<ModelVersionID>] = [:]
+        knownVersions: [UserID: Set<ModelVersionID>] = [:],
+        versionHistories: [UserID: [ModelVersionHistoryEntry]] = [:]
     ) -> ComplianceReport {
         var findings: [ComplianceFinding] = []
         var recordsByUser: [UserID: UserModelRecord] = [:]
@@ -147,12 +160,36 @@ public struct ComplianceAuditor: Sendable {
             findings += audit(record: record)
         }
         for request in requests {
+            let history = versionHistories[request.user] ?? []
             let versions =
-                knownVersions[request.user] ?? Set([recordsByUser[request.user]?.replicateVersionID].compactMap { $0 })
+                history.isEmpty
+                ? knownVersions[request.user]
+                    ?? Set([recordsByUser[request.user]?.replicateVersionID].compactMap { $0 })
+                : Set(history.map(\.version))
             findings += audit(request: request, record: recordsByUser[request.user], versions: versions)
+            findings += auditTiming(of: request, history: history)
         }
         findings.sort { ($0.severity == .violation ? 0 : 1) < ($1.severity == .violation ? 0 : 1) }
         return ComplianceReport(findings: findings, recordsAudited: records.count, requestsAudited: requests.count)
+    }
+
+    /// A request on one of the user's versions that was not their current one when it was recorded.
+    private func auditTiming(
+        of request: RecordedPredictionRequest, history: [ModelVersionHistoryEntry]
+    ) -> [ComplianceFinding] {
+        guard let recordedAt = request.recordedAt, !history.isEmpty,
+            let object = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any],
+            let text = object["version"] as? String, let reference = try? ModelVersionReference(parsing: text),
+            reference.model == ReplicateModelID.selfieModel(for: request.user, owner: owner)
+        else { return [] }
+        let entries = history.filter { $0.version == reference.version }
+        guard !entries.isEmpty, !entries.contains(where: { $0.wasCurrent(at: recordedAt) }) else { return [] }
+        return [
+            ComplianceFinding(
+                code: .versionNotCurrent, severity: .advisory, user: request.user,
+                message: "version \(reference.version) was the user's own but not current when the generation was "
+                    + "recorded")
+        ]
     }
 
     /// Audits one record, including its stored version schema against the locked input keys.

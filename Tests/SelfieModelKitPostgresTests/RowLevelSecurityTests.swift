@@ -9,9 +9,12 @@ import Testing
 /// non-superuser) sees only the rows of the user named by `app.user_id`, and nothing without it.
 @Suite("PostgreSQL row-level security")
 struct RowLevelSecurityTests {
-    static let tables = ["users", "user_models", "training_attempts", "generations", "photos", "webhook_receipts"]
+    static let tables = [
+        "users", "user_models", "training_attempts", "generations", "photos", "webhook_receipts", "user_erasures",
+    ]
 
-    /// Gives users a1 and b1 a model, an attempt, a generation, a photo each, and records a webhook.
+    /// Gives users a1 and b1 a model, an attempt, a generation, a photo each, records a webhook, and begins
+    /// each user's erasure (the tombstones are user-owned rows too).
     static func seed(_ store: PostgresSelfieModelStore) async throws {
         for id in ["a1", "b1"] {
             let user = Sample.user(id)
@@ -20,6 +23,9 @@ struct RowLevelSecurityTests {
             try await store.addPhoto(Sample.photo(for: user), for: user)
         }
         _ = try await store.systemRecordWebhookReceipt("msg_1", receivedAt: Date())
+        for id in ["a1", "b1"] {
+            _ = try await store.beginUserErasure(for: Sample.user(id), reason: "test")
+        }
     }
 
     /// Row counts per table in one transaction on `client`, after `setting` (if any) ran in it.
@@ -46,7 +52,7 @@ struct RowLevelSecurityTests {
             #expect(
                 counts == [
                     "users": 1, "user_models": 1, "training_attempts": 1, "generations": 1, "photos": 1,
-                    "webhook_receipts": 0,
+                    "webhook_receipts": 0, "user_erasures": 1,
                 ])
             try await client.withTransaction(logger: Logger(label: "test")) { connection in
                 let logger = Logger(label: "test")
@@ -82,6 +88,7 @@ struct RowLevelSecurityTests {
             let superuserCounts = try await fixture.asSuperuser { try await Self.counts($0, setting: nil) }
             #expect(superuserCounts["generations"] == 2, "B's rows are really there")
             #expect(superuserCounts["photos"] == 2)
+            #expect(superuserCounts["user_erasures"] == 2)
         }
     }
 
@@ -124,13 +131,15 @@ struct RowLevelSecurityTests {
                   FROM pg_class c
                  WHERE c.relnamespace = 'public'::regnamespace
                    AND c.relname IN (
-                       'users', 'user_models', 'training_attempts', 'generations', 'photos', 'webhook_receipts')
+                       'users', 'user_models', 'training_attempts', 'generations', 'photos', 'webhook_receipts',
+                       'user_erasures')
                  ORDER BY c.relname
                 """)
             #expect(
                 flags == [
                     "generations true true true", "photos true true true", "training_attempts true true true",
-                    "user_models true true true", "users true true true", "webhook_receipts true true true",
+                    "user_erasures true true true", "user_models true true true", "users true true true",
+                    "webhook_receipts true true true",
                 ])
             let role = try await fixture.client.strings(
                 "SELECT rolsuper || ' ' || rolbypassrls FROM pg_roles WHERE rolname = current_user")
@@ -156,7 +165,7 @@ struct RowLevelSecurityTests {
                        || coalesce(array_to_string(p.proconfig, ','), '')
                   FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef ORDER BY 1
                 """)
-            #expect(definers.count == 16, "thirteen for the store, three for the shared rate budget")
+            #expect(definers.count == 18, "fourteen for the store, four for the shared rate budget")
             for line in definers {
                 #expect(line.hasPrefix("selfie_system_"), "\(line)")
                 #expect(line.hasSuffix("selfie_model_system search_path=public, pg_temp"), "\(line)")

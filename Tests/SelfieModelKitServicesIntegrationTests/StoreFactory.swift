@@ -3,6 +3,7 @@ import PostgresNIO
 import SelfieModelKit
 import SelfieModelKitPostgres
 import SelfieModelKitPostgresTesting
+import SelfieModelKitSQLite
 import SelfieModelKitTesting
 
 /// Makes a fresh, empty store for one test. Every integration test takes a factory as its argument, so
@@ -48,6 +49,22 @@ struct StoreFactory: Sendable, CustomStringConvertible {
         return Made(store: store, close: { running.cancel() })
     }
 
+    /// The SQLite store in a folder of its own, removed when the test ends.
+    static let sqlite = StoreFactory(name: "SQLite") { now in
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "selfie-integration-\(UUID().uuidString)", isDirectory: true)
+        let store = try SQLiteSelfieModelStore(directory: folder, now: now)
+        return Made(
+            store: store,
+            close: {
+                try? store.close()
+                try? FileManager.default.removeItem(at: folder)
+            })
+    }
+
     /// Every store the integration tests run on.
     static let all: [StoreFactory] = [.inMemory, .postgres]
+
+    /// All three backends, for the tests whose promise is "the same on every store" (erasure).
+    static let everyBackend: [StoreFactory] = [.inMemory, .sqlite, .postgres]
 }

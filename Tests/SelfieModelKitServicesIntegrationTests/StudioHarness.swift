@@ -40,6 +40,8 @@ struct HarnessOptions: Sendable {
     /// When set, start-lease renewals sleep on the simulator's virtual clock (each sleep ends once that much
     /// virtual time has passed) instead of in real time, and this counts the sleeps begun.
     var renewalSleeps: LockedValue<Int>?
+    /// What the studio deletes from Replicate once no longer needed.
+    var retention = RetentionPolicy()
 }
 
 /// The three services, the webhook entry point and the reconciler, wired by `StudioServices` as every host
@@ -65,6 +67,7 @@ struct StudioHarness: Sendable {
     let generation: ImageGenerationService
     let maya: AIService
     let reconciler: Reconciler
+    let erasure: UserErasureService
     let webhooks: WebhookHandler
     let webhookSecret: WebhookSecret
     let close: @Sendable () async -> Void
@@ -111,7 +114,8 @@ struct StudioHarness: Sendable {
             publicURL: options.webhooks ? publicURL : nil,
             guidanceKeyCompatibility: options.guidanceKeyCompatibility, logger: logger, now: now,
             startLease: options.startLease,
-            startLeaseClock: options.renewalSleeps.map { Self.virtualSleeps(on: clock, counting: $0) } ?? .system)
+            startLeaseClock: options.renewalSleeps.map { Self.virtualSleeps(on: clock, counting: $0) } ?? .system,
+            retention: options.retention)
         let secret = try WebhookSecret(webhookSecretText)
         let services = try StudioServices(
             context: context, webhookSecrets: [secret],
@@ -126,7 +130,7 @@ struct StudioHarness: Sendable {
         return StudioHarness(
             simulator: simulator, store: store, images: images, context: context, budget: budget,
             training: services.training, generation: services.generation, maya: services.maya,
-            reconciler: services.reconciler, webhooks: handler,
+            reconciler: services.reconciler, erasure: services.erasure, webhooks: handler,
             webhookSecret: secret, close: made.close)
     }
 }

@@ -24,6 +24,10 @@ struct FaultyStore: ForwardingSelfieModelStore {
         case allowsTwoActiveTrainings
         /// Records intents without their start lease (a store that forgot the new columns).
         case dropsStartLeases
+        /// Records a photo for a user being erased (the tombstone is not checked).
+        case writesForErasedUser
+        /// Erasing one user deletes another user's photos too.
+        case erasesOtherUsers
 
         var description: String { rawValue }
     }
@@ -128,5 +132,23 @@ struct FaultyStore: ForwardingSelfieModelStore {
     private func ownerOf(_ id: GenerationID) async throws -> AuthenticatedUser? {
         guard let record = await memory.allGenerations().first(where: { $0.id == id }) else { return nil }
         return AuthenticatedUser.verifiedByHost(record.userID, via: "faulty-store")
+    }
+
+    func addPhoto(_ photo: PhotoRecord, for user: AuthenticatedUser) async throws {
+        if fault == .writesForErasedUser, try await base.userErasure(for: user) != nil {
+            // A store that forgot the tombstone: the row goes in through a fresh, un-erased store.
+            try await InMemorySelfieModelStore().addPhoto(photo, for: user)
+            return
+        }
+        try await base.addPhoto(photo, for: user)
+    }
+
+    func completeUserErasure(for user: AuthenticatedUser) async throws -> ErasedRows {
+        if fault == .erasesOtherUsers {
+            for photo in await memory.allPhotos() where photo.userID != user.id {
+                _ = try await base.deletePhoto(photo.id, for: .verifiedByHost(photo.userID, via: "faulty store"))
+            }
+        }
+        return try await base.completeUserErasure(for: user)
     }
 }

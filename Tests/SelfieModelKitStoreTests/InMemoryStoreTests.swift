@@ -38,6 +38,8 @@ struct ConformanceCatchesFaultsTests {
         (.completionLosesVersion, .trainingCompletionSwitchesVersion),
         (.allowsTwoActiveTrainings, .intentBeforeCallOutbox),
         (.dropsStartLeases, .startLeases),
+        (.writesForErasedUser, .userErasure),
+        (.erasesOtherUsers, .userErasure),
     ]
 
     @Test("a planted fault fails its check", arguments: detectors)

@@ -79,7 +79,8 @@ final class SQLiteStoreSchemaTests {
         let first = try open()
         try first.close()
         let second = try open()
-        #expect(try await second.appliedMigrations() == ["v1-selfie-model-store", "v2-claim-turns"])
+        #expect(
+            try await second.appliedMigrations() == ["v1-selfie-model-store", "v2-claim-turns", "v3-user-erasures"])
         #expect(FileManager.default.fileExists(atPath: second.databaseURL.path))
         #expect(second.databaseURL.deletingLastPathComponent() == folder)
         try second.close()

@@ -36,6 +36,9 @@ public protocol ImageStore: Sendable {
     func get(_ key: ImageKey) async throws -> Data?
     /// Deletes the bytes at `key`; deleting a missing key is not an error.
     func delete(_ key: ImageKey) async throws
+    /// Deletes every key of `user` (`users/{userId}/…`), including bytes no photo row names any more;
+    /// returns how many were deleted. Erasing a user calls it; another user's bytes are never touched.
+    func deleteAll(of user: UserID) async throws -> Int
 }
 
 /// An ``ImageStore`` on the local file system: one file per key under a root folder.
@@ -71,5 +74,20 @@ public struct FileSystemImageStore: ImageStore {
         if FileManager.default.fileExists(atPath: target.path) {
             try FileManager.default.removeItem(at: target)
         }
+    }
+
+    public func deleteAll(of user: UserID) async throws -> Int {
+        // The folder of exactly this user: a user id is `[a-z0-9]`, so it never names another user's folder.
+        let folder = root.appendingPathComponent("users").appendingPathComponent(user.rawValue)
+        guard FileManager.default.fileExists(atPath: folder.path) else { return 0 }
+        var count = 0
+        if let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) {
+            for case let file as URL in files
+            where (try? file.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+                count += 1
+            }
+        }
+        try FileManager.default.removeItem(at: folder)
+        return count
     }
 }

@@ -326,3 +326,4 @@ public protocol WebhookReceiptStore: Sendable {
 /// Everything the services need from one store. Each backend (PostgreSQL, SQLite, in-memory) implements
 /// all of it, so a training's completion and its model switch share one transaction.
 public typealias SelfieModelStore = UserModelStore & GenerationStore & PhotoStore & WebhookReceiptStore
+    & UserErasureStore

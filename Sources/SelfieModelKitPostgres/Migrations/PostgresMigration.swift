@@ -49,6 +49,7 @@ extension PostgresMigration {
             PostgresMigration(11, "claim_turns", schema.claimTurns),
             PostgresMigration(12, "rate_budget_fair_shares", schema.fairShares),
             PostgresMigration(13, "rate_budget_user_fairness", schema.userFairness),
+            PostgresMigration(14, "user_erasures", schema.userErasures),
         ]
     }
 }

@@ -66,15 +66,17 @@ public struct PostgresMigrator: Sendable {
     /// Idempotent; run it after ``migrate(upTo:)`` has applied every version. `role` must not be a superuser,
     /// have BYPASSRLS, or inherit the system role, or the store will refuse it.
     public func grantRuntimeAccess(to role: SQLIdentifier) async throws {
-        let tables = MigrationSQL.storeTables.joined(separator: ", ")
+        let tables = (MigrationSQL.storeTables + MigrationSQL.laterStoreTables).joined(separator: ", ")
         var statements = ["GRANT SELECT, INSERT, UPDATE, DELETE ON \(tables) TO \(role.quoted)"]
         if case .managed = configuration.usersTable {
-            statements.append("GRANT SELECT, INSERT ON \(configuration.usersTableName.quoted) TO \(role.quoted)")
+            // DELETE: erasing a user removes their row of the library's own users table.
+            statements.append(
+                "GRANT SELECT, INSERT, DELETE ON \(configuration.usersTableName.quoted) TO \(role.quoted)")
         }
         statements.append("SET LOCAL ROLE \(configuration.systemRole.quoted)")
         for signature in MigrationSQL.systemFunctionSignatures + MigrationSQL.rateBudgetFunctionSignatures
             + MigrationSQL.fairShareFunctionSignatures + MigrationSQL.userFairnessFunctionSignatures
-            + MigrationSQL.startLeaseFunctionSignatures
+            + MigrationSQL.startLeaseFunctionSignatures + MigrationSQL.userErasureFunctionSignatures
         {
             statements.append("GRANT EXECUTE ON FUNCTION \(signature) TO \(role.quoted)")
         }

@@ -85,7 +85,7 @@ extension ReplicateClient {
     }
 
     /// The endpoint of a page's `next` link, which must stay under the base URL.
-    private func pageEndpoint(_ link: String, of path: String) throws -> Endpoint {
+    func pageEndpoint(_ link: String, of path: String) throws -> Endpoint {
         guard let url = URL(string: link), let target = RequestTarget(url: url), target.isSameOrigin(as: base),
             target.path.hasPrefix(base.path + "/")
         else {

@@ -55,9 +55,12 @@ extension ImageGenerationService {
             do {
                 outcome = try await context.store.systemCompleteGeneration(
                     generation.id, expected: generation.status, photos: photos)
-            } catch let error as SelfieModelKitError where error.code == .transitionConflict {
-                // The generation moved on meanwhile. Photo ids derive from the generation, so when it
-                // succeeded elsewhere these bytes are its photos' bytes; otherwise nothing names them.
+            } catch let error as SelfieModelKitError
+                where error.code == .transitionConflict || error.code == .notFound
+            {
+                // The generation moved on meanwhile, or its user was erased (the row is gone). Photo ids
+                // derive from the generation, so when it succeeded elsewhere these bytes are its photos'
+                // bytes; otherwise nothing names them.
                 let current = try await context.store.systemGeneration(predictionID: prediction.id)
                 if current?.status != .succeeded {
                     for photo in photos { try? await context.images.delete(photo.storageKey) }

@@ -80,9 +80,12 @@ public struct ImageGenerationService: Sendable {
                         prediction,
                         try await context.store.attachPredictionID(prediction.id, to: generation.id, for: user).record
                     )
-                } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+                } catch let error as SelfieModelKitError
+                    where error.code == .transitionConflict || error.code == .notFound
+                {
                     // Another instance's reconciler gave this generation up as never started (its start lease
-                    // had lapsed); the prediction nobody tracks any more is canceled, not left running.
+                    // had lapsed), or the user was erased meanwhile (the row is canceled or gone); the
+                    // prediction nobody tracks any more is canceled, not left running.
                     _ = try? await context.client.cancelPrediction(prediction.id, for: user.id)
                     throw error
                 }

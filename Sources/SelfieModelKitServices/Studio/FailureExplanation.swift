@@ -38,6 +38,8 @@ enum FailureExplanation {
         userMessage: "This didn't start because Replicate couldn't be reached. Nothing was lost: please try again.")
 
     static let canceled = JobFailure(providerError: "canceled", userMessage: "Canceled.")
+    /// A job canceled because its user is being erased.
+    static let erased = JobFailure(providerError: "canceled: the user is being erased", userMessage: "Canceled.")
 
     /// Whether a failed create call may still have created the job at Replicate.
     static func mayHaveStarted(_ error: any Error) -> Bool {

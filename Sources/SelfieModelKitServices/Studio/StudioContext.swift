@@ -35,17 +35,21 @@ public struct StudioContext: Sendable {
     /// What the start-lease renewals sleep on between holds: the system clock by default. A test on virtual
     /// time injects a clock whose sleeps end when that much time has passed for the store.
     public var startLeaseClock: SchedulingClock
+    /// What is deleted from Replicate when it is no longer needed (training archives, old versions).
+    public var retention: RetentionPolicy
 
     /// Creates a context.
     /// - Parameters:
     ///   - startLease: how a job being started is held in the store; `nil` for a holder named after the
     ///     process with a random suffix, held two minutes at a time.
     ///   - startLeaseClock: what the start-lease renewals sleep on.
+    ///   - retention: what is deleted from Replicate once no longer needed; by default training archives
+    ///     as soon as their training ends, and no versions.
     public init(
         client: ReplicateClient, store: any SelfieModelStore, images: any ImageStore, owner: ReplicateOwner,
         publicURL: URL? = nil, guidanceKeyCompatibility: GuidanceKeyCompatibility = .specificationExact,
         logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, startLease: Lease? = nil,
-        startLeaseClock: SchedulingClock = .system
+        startLeaseClock: SchedulingClock = .system, retention: RetentionPolicy = RetentionPolicy()
     ) {
         self.client = client
         self.store = store
@@ -57,6 +61,7 @@ public struct StudioContext: Sendable {
         self.now = now
         self.startLease = startLease ?? Self.defaultStartLease()
         self.startLeaseClock = startLeaseClock
+        self.retention = retention
     }
 
     /// A start lease held two minutes at a time by a holder named after this process, with a random suffix

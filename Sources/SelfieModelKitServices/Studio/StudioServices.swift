@@ -31,6 +31,8 @@ public struct StudioServices: Sendable {
     public let maya: AIService
     /// Polls in-flight jobs so a lost webhook never leaves one stuck; run it beside the server.
     public let reconciler: Reconciler
+    /// Erasure of a user everywhere (the reconciler finishes interrupted ones).
+    public var erasure: UserErasureService { reconciler.erasure }
     /// The `POST /webhooks/replicate` entry point, or `nil` when the services do not ask for webhooks
     /// (no ``StudioContext/publicURL``) and no signing secret was given: then the reconciler alone
     /// completes jobs, and a host answers deliveries with 404.
@@ -136,6 +138,8 @@ public struct StudioServices: Sendable {
     ///   - budgetStore: where the rate budget counts permits: in memory for one instance; a store shared by
     ///     every instance (such as `PostgresRateBudgetStore`) when several serve one Replicate account.
     ///   - reconciler: how the reconciler runs.
+    ///   - retention: what is deleted from Replicate once no longer needed (by default training archives as
+    ///     soon as their training ends, and no versions).
     ///   - logger: the services' logger.
     ///   - now: the clock (a simulator's virtual clock in tests).
     /// - Throws: `SelfieModelKitError` with code `.configuration` when `REPLICATE_API_TOKEN` is missing, or
@@ -144,14 +148,14 @@ public struct StudioServices: Sendable {
         configuration: Configuration, store: any SelfieModelStore, images: any ImageStore,
         replicateTransport: any HTTPTransport, stylistTransport: (any HTTPTransport)? = nil,
         budgetStore: any RateBudgetStore = InMemoryRateBudgetStore(),
-        reconciler: ReconcilerSettings = ReconcilerSettings(), logger: Logger,
-        now: @escaping @Sendable () -> Date = { Date() }
+        reconciler: ReconcilerSettings = ReconcilerSettings(), retention: RetentionPolicy = RetentionPolicy(),
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> StudioServices {
         let client = try configuration.makeReplicateClient(
             transport: replicateTransport, logger: logger, budgetStore: budgetStore)
         let context = StudioContext(
             client: client, store: store, images: images, owner: configuration.replicateOwner,
-            publicURL: configuration.publicURL, logger: logger, now: now)
+            publicURL: configuration.publicURL, logger: logger, now: now, retention: retention)
         var secrets: [WebhookSecret] = []
         if let configured = configuration.replicateWebhookSecret {
             secrets = [configured]

@@ -13,7 +13,8 @@ import ServiceLifecycle
 /// store (``StudioContext/startLease``), so no reconciler claims it. A job recorded but never attached to a
 /// Replicate id whose start lease has lapsed (a crash between the intent and the call) is matched against
 /// Replicate's jobs created since (every page back to the job's own time) and attached, or, when Replicate
-/// has none after ``orphanGracePeriod``, marked failed so the user can try again.
+/// has none after ``orphanGracePeriod``, marked failed so the user can try again. Each pass also finishes
+/// user erasures that were begun and not completed (``UserErasureService/resumePendingErasures(limit:)``).
 public struct Reconciler: Service {
     /// The training service.
     public let training: ModelTrainingService
@@ -27,8 +28,10 @@ public struct Reconciler: Service {
     public let leaseDuration: Duration
     /// How long a job may stay recorded without a Replicate id before it is resolved.
     public let orphanGracePeriod: TimeInterval
-    /// The most jobs of each kind claimed per pass.
+    /// The most jobs of each kind claimed per pass (and the most pending erasures resumed).
     public let batchSize: Int
+    /// Finishes interrupted erasures.
+    public let erasure: UserErasureService
 
     /// Creates a reconciler.
     public init(
@@ -43,6 +46,7 @@ public struct Reconciler: Service {
         self.leaseDuration = leaseDuration
         self.orphanGracePeriod = orphanGracePeriod
         self.batchSize = batchSize
+        self.erasure = UserErasureService(context: training.context)
     }
 
     private var context: StudioContext { training.context }
@@ -79,6 +83,8 @@ public struct Reconciler: Service {
         public var generations = 0
         /// Jobs that failed to refresh this pass (they are retried next pass).
         public var errors = 0
+        /// Interrupted erasures finished this pass.
+        public var erasures = 0
     }
 
     /// One pass over every in-flight job this instance can claim.
@@ -142,6 +148,12 @@ public struct Reconciler: Service {
                 try await context.store.systemReleaseGenerationLease(record.id, holder: holder)
             }
             if claimed.count < Self.claimChunk { break }
+        }
+        do {
+            summary.erasures = try await erasure.resumePendingErasures(limit: batchSize).count
+        } catch {
+            summary.errors += 1
+            context.logger.warning("pending erasures not read", metadata: ["error": "\(error)"])
         }
         return summary
     }

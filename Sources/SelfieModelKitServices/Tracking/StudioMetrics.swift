@@ -14,6 +14,10 @@ enum StudioMetrics {
         Counter(label: "selfiemodelkit_trainings_total", dimensions: [("outcome", "started")]).increment()
     }
 
+    static func userErased() {
+        Counter(label: "selfiemodelkit_user_erasures_total").increment()
+    }
+
     static func trainingFinished(outcome: String) {
         Counter(label: "selfiemodelkit_trainings_total", dimensions: [("outcome", outcome)]).increment()
     }

@@ -8,7 +8,8 @@ extension ModelTrainingService {
     ///
     /// Idempotent: the same report twice changes nothing. On success it first confirms the new version
     /// exists (`GET` version), then switches the user's model to it and marks it completed in one store
-    /// transaction, keeping the version's schema. A training the store does not know is ignored.
+    /// transaction, keeping the version's schema. A training the store does not know is ignored. Once the
+    /// training has ended, the context's ``RetentionPolicy`` applies (its archive is deleted from Replicate).
     ///
     /// Another path may move the attempt between this call's read and its write (a webhook on another
     /// instance, the reconciler, the user's cancel); the store then refuses the write, and the report is
@@ -53,6 +54,7 @@ extension ModelTrainingService {
                 StudioMetrics.trainingFinished(outcome: "succeeded")
                 context.logger.info(
                     "training completed", metadata: ["user": "\(attempt.userID)", "version": "\(output.version)"])
+                await applyRetention(afterEnding: outcome.record)
             }
             return outcome.record
         case .failed, .aborted:
@@ -60,7 +62,10 @@ extension ModelTrainingService {
         case .canceled:
             let outcome = try await context.store.systemUpdateTrainingAttempt(
                 attempt.id, JobUpdate(from: attempt.status, to: .canceled, failure: FailureExplanation.canceled))
-            if outcome.didApply { StudioMetrics.trainingFinished(outcome: "canceled") }
+            if outcome.didApply {
+                StudioMetrics.trainingFinished(outcome: "canceled")
+                await applyRetention(afterEnding: outcome.record)
+            }
             return outcome.record
         default:
             let next: JobStatus = training.status == .processing ? .processing : attempt.status
@@ -79,6 +84,7 @@ extension ModelTrainingService {
                 from: attempt.status, to: .failed, failure: FailureExplanation.training(providerError: providerError)))
         if outcome.didApply {
             StudioMetrics.trainingFinished(outcome: "failed")
+            await applyRetention(afterEnding: outcome.record)
             context.logger.warning(
                 "training failed", metadata: ["user": "\(attempt.userID)", "error": "\(providerError ?? "-")"])
         }

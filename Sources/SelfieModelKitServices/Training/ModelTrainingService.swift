@@ -119,7 +119,13 @@ public struct ModelTrainingService: Sendable {
                 width: kept.photo.width, height: kept.photo.height, contentType: kept.photo.contentType,
                 createdAt: context.now())
             try await context.images.put(kept.photo.data, at: record.storageKey)
-            try await context.store.addPhoto(record, for: user)
+            do {
+                try await context.store.addPhoto(record, for: user)
+            } catch {
+                // The store refused the row (the user is being erased, say): no row names these bytes.
+                try? await context.images.delete(record.storageKey)
+                throw error
+            }
             stored.append(record)
         }
         context.logger.info(
@@ -220,7 +226,7 @@ public struct ModelTrainingService: Sendable {
     ) async throws -> TrainingAttempt {
         try await ensureModelExists(modelID, for: user)
         let file = try await context.client.uploadFile(
-            contentsOf: archive.fileURL, filename: "selfies-\(user.id).zip",
+            contentsOf: archive.fileURL, filename: Self.archiveFileName(for: user.id),
             contentType: "application/zip", metadata: .object(["purpose": .string("selfie-training")]),
             for: user.id)
         guard let inputImagesURL = file.url else {
@@ -230,15 +236,26 @@ public struct ModelTrainingService: Sendable {
             for: user, owner: context.owner, inputImagesURL: inputImagesURL, hyperparameters: hyperparameters,
             webhook: try context.webhookTarget(events: [.start, .logs, .completed]))
         markSent()
-        let training = try await context.client.createTraining(request)
+        let training: Training
+        do {
+            training = try await context.client.createTraining(request)
+        } catch {
+            // No training will read the archive: it leaves Replicate now rather than in 24 hours.
+            if !FailureExplanation.mayHaveStarted(error) { await deleteArchive(file.id, of: user.id) }
+            throw error
+        }
         do {
             return try await context.store.attachTrainingID(
                 training.id, inputImagesURL: inputImagesURL.absoluteString, to: attempt.id, for: user
             ).record
-        } catch let error as SelfieModelKitError where error.code == .transitionConflict {
+        } catch let error as SelfieModelKitError
+            where error.code == .transitionConflict || error.code == .notFound
+        {
             // Another instance's reconciler gave this attempt up as never started (its start lease had
-            // lapsed); cancel the training nobody tracks any more rather than leave it running.
+            // lapsed), or the user was erased meanwhile (the attempt is canceled or gone); cancel the
+            // training nobody tracks any more rather than leave it running.
             _ = try? await context.client.cancelTraining(training.id, for: user.id)
+            await deleteArchive(file.id, of: user.id)
             throw error
         }
     }
@@ -265,6 +282,7 @@ public struct ModelTrainingService: Sendable {
         let outcome = try await context.store.updateTrainingAttempt(
             active.id, JobUpdate(from: active.status, to: .canceled, failure: FailureExplanation.canceled), for: user)
         StudioMetrics.trainingFinished(outcome: "canceled")
+        if outcome.didApply { await applyRetention(afterEnding: outcome.record) }
         return outcome.record
     }
 
@@ -281,6 +299,10 @@ public struct ModelTrainingService: Sendable {
             }
         }
     }
+
+    /// The name a user's training archive is uploaded under, `selfies-{userId}.zip`; erasure finds uploads
+    /// by it even when no training recorded them.
+    public static func archiveFileName(for user: UserID) -> String { "selfies-\(user).zip" }
 
     static func alreadyActive(_ attempt: TrainingAttempt) -> SelfieModelKitError {
         SelfieModelKitError(

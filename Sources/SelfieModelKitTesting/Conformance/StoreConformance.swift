@@ -99,6 +99,11 @@ public struct StoreConformance: Sendable {
         case atomicQuota
         /// Everything written is there after reopening the store.
         case persistenceAcrossReopening
+        /// Erasing a user: the tombstone refuses new writes, the last step deletes every row of the user's
+        /// and nothing of anyone else's, and repeating it changes nothing.
+        case userErasure
+        /// An erasure's beginning racing the user's intents: each intent is refused or seen by the erasure.
+        case erasureRacesIntents
 
         public var description: String { rawValue }
     }
@@ -138,6 +143,8 @@ public struct StoreConformance: Sendable {
         case .monthlyCount: try await checkMonthlyCount()
         case .atomicQuota: try await checkAtomicQuota()
         case .persistenceAcrossReopening: try await checkPersistenceAcrossReopening()
+        case .userErasure: try await checkUserErasure()
+        case .erasureRacesIntents: try await checkErasureRacesIntents()
         }
     }
 

@@ -123,6 +123,10 @@ public final class ReplicateSimulator: HTTPTransport, Sendable {
             owner: owner, name: name, images: images, triggerWord: triggerWord, visibility: visibility)
     }
 
+    /// What the simulator holds for `owner` (models with their versions, unexpired files), for assertions
+    /// such as "an erasure left nothing of this user".
+    public func inventory(of owner: String) async -> SimulatorInventory { await engine.inventory(owner: owner) }
+
     /// Points `urls` and output links at other base URLs (`selfie-sim` does this once its port is known).
     public func setBaseURLs(api: String, delivery: String) async {
         await engine.setURLs(apiBaseURL: api, deliveryBaseURL: delivery)

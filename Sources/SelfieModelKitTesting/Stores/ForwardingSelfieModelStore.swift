@@ -19,7 +19,7 @@ import SelfieModelKit
 ///
 /// A method whose signature differs from the protocol's by a label or a type is a new method, not a
 /// replacement: the call still goes to `base`. Copy signatures from `UserModelStore`, `GenerationStore`,
-/// `PhotoStore` and `WebhookReceiptStore`.
+/// `PhotoStore`, `WebhookReceiptStore` and `UserErasureStore`.
 public protocol ForwardingSelfieModelStore: SelfieModelStore {
     /// The store every call goes to unless the conforming type implements it.
     var base: any SelfieModelStore { get }
@@ -186,5 +186,23 @@ extension ForwardingSelfieModelStore {
 
     public func systemRecordWebhookReceipt(_ webhookID: String, receivedAt: Date) async throws -> Bool {
         try await base.systemRecordWebhookReceipt(webhookID, receivedAt: receivedAt)
+    }
+
+    // MARK: UserErasureStore
+
+    public func beginUserErasure(for user: AuthenticatedUser, reason: String) async throws -> UserErasure {
+        try await base.beginUserErasure(for: user, reason: reason)
+    }
+
+    public func userErasure(for user: AuthenticatedUser) async throws -> UserErasure? {
+        try await base.userErasure(for: user)
+    }
+
+    public func completeUserErasure(for user: AuthenticatedUser) async throws -> ErasedRows {
+        try await base.completeUserErasure(for: user)
+    }
+
+    public func systemPendingUserErasures(limit: Int) async throws -> [UserErasure] {
+        try await base.systemPendingUserErasures(limit: limit)
     }
 }

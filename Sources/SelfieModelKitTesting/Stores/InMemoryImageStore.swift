@@ -20,6 +20,12 @@ public actor InMemoryImageStore: ImageStore {
         blobs[key] = nil
     }
 
+    public func deleteAll(of user: UserID) -> Int {
+        let mine = blobs.keys.filter { $0.user == user }
+        for key in mine { blobs[key] = nil }
+        return mine.count
+    }
+
     /// Every key that holds bytes, sorted by path, for assertions.
     public var keys: [ImageKey] {
         blobs.keys.sorted { $0.path < $1.path }

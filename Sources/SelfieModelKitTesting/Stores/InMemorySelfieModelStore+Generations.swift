@@ -7,6 +7,7 @@ extension InMemorySelfieModelStore: GenerationStore {
     public func recordGenerationIntent(
         _ intent: NewGeneration, monthlyLimit: Int?, for user: AuthenticatedUser
     ) throws -> GenerationRecord {
+        try requireNotErased(user.id)
         if let existing = generations[intent.id] {
             guard existing.value.userID == user.id else { throw SelfieModelKitError.duplicateStoreID(Self.kind) }
             return existing.value

@@ -4,6 +4,7 @@ import SelfieModelKit
 extension InMemorySelfieModelStore: PhotoStore {
     public func addPhoto(_ photo: PhotoRecord, for user: AuthenticatedUser) throws {
         guard photo.userID == user.id else { throw SelfieModelKitError.storeOwnershipMismatch("photo") }
+        try requireNotErased(user.id)
         if let generationID = photo.generationID {
             guard generations[generationID]?.value.userID == user.id else {
                 throw SelfieModelKitError.storeItemNotFound("generation")

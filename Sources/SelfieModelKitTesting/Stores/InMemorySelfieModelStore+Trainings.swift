@@ -14,6 +14,7 @@ extension InMemorySelfieModelStore: UserModelStore {
         -> TrainingAttempt
     {
         try intent.requireOwned(by: user.id)
+        try requireNotErased(user.id)
         if let existing = attempts[intent.id] {
             guard existing.value.userID == user.id else { throw SelfieModelKitError.duplicateStoreID(Self.kind) }
             return existing.value

@@ -32,6 +32,7 @@ public actor InMemorySelfieModelStore: WebhookReceiptStore {
     var generations: [GenerationID: Stored<GenerationRecord>] = [:]
     var photoRows: [PhotoID: Stored<PhotoRecord>] = [:]
     var receipts: [String: Date] = [:]
+    var erasures: [UserID: UserErasure] = [:]
     private var lastSequence = 0
     private var lastClaimTurn = 0
 

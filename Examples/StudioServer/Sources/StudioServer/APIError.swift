@@ -89,6 +89,7 @@ extension APIError {
         case .quotaExceeded: .tooManyRequests
         case .jobFailed: .badGateway
         case .storage: .serviceUnavailable
+        case .userErased: .gone
         default: .internalServerError
         }
     }

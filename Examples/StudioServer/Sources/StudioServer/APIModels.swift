@@ -21,6 +21,47 @@ struct AccountResponse: ResponseEncodable, Sendable {
     }
 }
 
+/// `DELETE /account`: the password, confirmed again.
+struct AccountDeletionRequest: Decodable, Sendable {
+    var password: String
+}
+
+/// What deleting an account removed.
+struct AccountDeletionResponse: ResponseEncodable, Sendable {
+    var userID: String
+    /// Whether every step finished; `false` while the library still finishes at Replicate.
+    var complete: Bool
+    var canceledJobs: Int
+    var deletedVersions: Int
+    var deletedModel: Bool
+    var deletedUploads: Int
+    var deletedPhotos: Int
+    /// What Replicate keeps on its own terms, in words for the user.
+    var retainedByReplicate: [String]
+
+    init(_ report: UserErasureReport) {
+        userID = report.user.rawValue
+        complete = report.completedAt != nil
+        canceledJobs = report.canceledTrainings.count + report.canceledPredictions.count
+        deletedVersions = report.deletedVersions.count
+        deletedModel = report.deletedModel
+        deletedUploads = report.deletedFiles.count
+        deletedPhotos = report.deletedImages
+        retainedByReplicate = UserErasureReport.retainedByReplicate
+    }
+
+    init(inProgressFor user: UserID) {
+        userID = user.rawValue
+        complete = false
+        canceledJobs = 0
+        deletedVersions = 0
+        deletedModel = false
+        deletedUploads = 0
+        deletedPhotos = 0
+        retainedByReplicate = UserErasureReport.retainedByReplicate
+    }
+}
+
 /// A stored photo, selfie or generated (never the bytes: `GET /photos/{id}` serves those).
 struct PhotoResponse: ResponseEncodable, Sendable {
     var id: String

@@ -20,6 +20,9 @@ public protocol AccountStore: Sendable {
     func account(email: String) async throws -> Account?
     /// The account with this user id.
     func account(userID: UserID) async throws -> Account?
+    /// Deletes the account with this user id (its email and password hash); deleting a missing one does
+    /// nothing.
+    func delete(userID: UserID) async throws
 }
 
 /// Accounts in memory, for tests.
@@ -38,6 +41,10 @@ public actor InMemoryAccountStore: AccountStore {
     public func account(email: String) -> Account? { byEmail[email] }
 
     public func account(userID: UserID) -> Account? { byEmail.values.first { $0.userID == userID } }
+
+    public func delete(userID: UserID) {
+        byEmail = byEmail.filter { $0.value.userID != userID }
+    }
 }
 
 /// Accounts in an SQLite file (`accounts.sqlite`) beside the library's own database.
@@ -78,6 +85,12 @@ public final class SQLiteAccountStore: AccountStore {
 
     public func account(userID: UserID) async throws -> Account? {
         try await fetch(sql: "SELECT user_id, email, password_hash FROM accounts WHERE user_id = ?", userID.rawValue)
+    }
+
+    public func delete(userID: UserID) async throws {
+        try await queue.write { db in
+            try db.execute(sql: "DELETE FROM accounts WHERE user_id = ?", arguments: [userID.rawValue])
+        }
     }
 
     private func fetch(sql: String, _ value: String) async throws -> Account? {

@@ -109,6 +109,16 @@ struct AccountService: Sendable {
         return account
     }
 
+    /// Checks the signed-in user's password again (for deleting the account); a wrong one answers 401.
+    func confirmPassword(_ password: String, of user: AuthenticatedUser) async throws {
+        let account = try await accounts.account(userID: user.id)
+        let hash = account?.passwordHash ?? unknownAccountHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard account != nil, matches else {
+            throw APIError(.unauthorized, code: "invalid-credentials", message: "The password is wrong.")
+        }
+    }
+
     static func normalized(_ email: String) -> String {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }

@@ -96,6 +96,12 @@ public struct PostgresAccountStore: AccountStore {
                 logger: logger))
     }
 
+    /// Deletes the account; the library's rows that reference it cascade (the library's erasure has deleted
+    /// them already, and its tombstone, which has no foreign key, stays).
+    public func delete(userID: UserID) async throws {
+        try await client.query("DELETE FROM studio_accounts WHERE user_id = \(userID.rawValue)", logger: logger)
+    }
+
     private func first(_ rows: PostgresRowSequence) async throws -> Account? {
         guard let row = try await rows.collect().first else { return nil }
         let (userID, email, passwordHash) = try row.decode((String, String, String).self)

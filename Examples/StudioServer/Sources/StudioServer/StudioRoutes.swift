@@ -38,6 +38,7 @@ struct StudioRoutes: Sendable {
         group.get("photos/:id", use: downloadPhoto)
         group.put("photos/:id/favourite", use: setFavourite)
         group.delete("photos/:id", use: deletePhoto)
+        group.delete("account", use: deleteAccount)
     }
 
     // MARK: Webhooks
@@ -75,6 +76,31 @@ struct StudioRoutes: Sendable {
     @Sendable func signOut(_ request: Request, context: StudioRequestContext) async throws -> HTTPResponse.Status {
         context.sessions.clearSession()
         return .noContent
+    }
+
+    /// Deletes the signed-in user's account and everything of theirs, after they confirm their password:
+    /// the library erases them everywhere (Replicate, photos, records), then the account row goes and the
+    /// session ends. 200 with what was deleted; 202 when the library must still finish at Replicate (the
+    /// reconciler does; the user can no longer sign in or start anything).
+    @Sendable func deleteAccount(
+        _ request: Request, context: StudioRequestContext
+    ) async throws -> EditedResponse<AccountDeletionResponse> {
+        let user = try context.requireUser()
+        let input = try await request.decode(as: AccountDeletionRequest.self, context: context)
+        try await accountService.confirmPassword(input.password, of: user)
+        let erasure = backend.services.erasure
+        let outcome: AccountDeletionResponse
+        do {
+            outcome = AccountDeletionResponse(try await erasure.eraseUser(user))
+        } catch {
+            // Once begun, the erasure is the library's to finish (the reconciler resumes it); before that,
+            // nothing was deleted and the account stays.
+            guard try await erasure.erasure(of: user) != nil else { throw error }
+            outcome = AccountDeletionResponse(inProgressFor: user.id)
+        }
+        try await backend.accounts.delete(userID: user.id)
+        context.sessions.clearSession()
+        return EditedResponse(status: outcome.complete ? .ok : .accepted, response: outcome)
     }
 
     // MARK: Selfies and training

@@ -50,4 +50,12 @@ public struct PortraitService: Sendable {
         let photos = try await generation.photos(of: id, for: user)
         return (record.status, record.failure?.userMessage, photos)
     }
+
+    /// Closes the user's account: the library erases them everywhere (their jobs, model and uploads at
+    /// Replicate, their photos and records). Returns a sentence for the user.
+    public func closeAccount(_ user: AuthenticatedUser) async throws -> String {
+        let report = try await UserErasureService(context: training.context).eraseUser(user)
+        return "Your account is closed: your personal model, \(report.deletedImages) photos and every record "
+            + "of them are deleted."
+    }
 }

@@ -41,6 +41,41 @@ struct PortraitServiceTests {
         #expect((input["prompt"] as? String)?.contains("userada1") == true)
     }
 
+    @Test("closing an account leaves nothing of the user, here or at the simulated Replicate; others keep theirs")
+    func closeAccount() async throws {
+        let studio = try await OfflineStudio()
+        let portraits = PortraitService(training: studio.training, generation: studio.generation)
+        let ada = try studio.user("ada1")
+        let grace = try studio.user("grace2")
+        _ = try await portraits.onboard(ada, selfies: OfflineStudio.selfies(seed: 1))
+        _ = try await portraits.onboard(grace, selfies: OfflineStudio.selfies(seed: 2))
+        await studio.simulator.advance(by: 40 * 60)
+        guard case .started(let id) = try await portraits.requestHeadshot(for: ada) else {
+            Issue.record("the trained user should get a headshot")
+            return
+        }
+        await studio.simulator.advance(by: 60)
+        #expect(try await portraits.headshot(id, for: ada).photos.count == 3)
+        let graceKeys = await studio.images.keys(of: grace.id)
+
+        let message = try await portraits.closeAccount(ada)
+        #expect(message.contains("15 photos"))  // 12 selfies and 3 generated photos
+
+        // Nothing of Ada is left: rows, bytes, her model and her uploaded selfies at (simulated) Replicate.
+        #expect(await studio.store.allUserModels().map(\.userID) == [grace.id])
+        #expect(await studio.store.allPhotos().allSatisfy { $0.userID == grace.id })
+        #expect(await studio.images.keys(of: ada.id).isEmpty)
+        let replicate = await studio.simulator.inventory(of: OfflineStudio.owner)
+        #expect(replicate.models.map(\.name) == ["sandrasocial/grace2-selfie-lora"])
+        #expect(replicate.files.isEmpty)  // the training archives left when their trainings ended
+        // Nothing new can start for her, however late a request comes; Grace is untouched.
+        await #expect(throws: SelfieModelKitError.self) {
+            _ = try await portraits.onboard(ada, selfies: OfflineStudio.selfies(seed: 1))
+        }
+        #expect(await studio.images.keys(of: grace.id) == graceKeys)
+        #expect(try await studio.training.status(for: grace).canGenerate)
+    }
+
     @Test("an untrained user is told to train, and Replicate is never called")
     func untrainedUser() async throws {
         let studio = try await OfflineStudio()

@@ -203,6 +203,7 @@ package actor SimulatorEngine {
         case 3:
             switch (segments[0], segments[2], method) {
             case ("models", _, "GET"): return getModel("\(segments[1])/\(segments[2])", owner: owner)
+            case ("models", _, "DELETE"): return deleteModel("\(segments[1])/\(segments[2])", owner: owner)
             case ("files", "download", "GET"): return downloadFile(segments[1], owner: owner)
             case ("predictions", "cancel", "POST"): return cancelPrediction(segments[1], owner: owner)
             case ("trainings", "cancel", "POST"): return cancelTraining(segments[1], owner: owner)
@@ -214,6 +215,8 @@ package actor SimulatorEngine {
             return listVersions("\(segments[1])/\(segments[2])", owner: owner)
         case 5 where segments[0] == "models" && segments[3] == "versions" && method == "GET":
             return getVersion(modelKey: "\(segments[1])/\(segments[2])", id: segments[4], owner: owner)
+        case 5 where segments[0] == "models" && segments[3] == "versions" && method == "DELETE":
+            return deleteVersion(modelKey: "\(segments[1])/\(segments[2])", id: segments[4], owner: owner)
         case 6 where segments[0] == "models" && segments[3] == "versions" && segments[5] == "trainings":
             guard method == "POST" else { return .methodNotAllowed(method) }
             return createTraining(
