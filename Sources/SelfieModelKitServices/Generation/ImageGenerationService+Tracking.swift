@@ -133,11 +133,7 @@ extension ImageGenerationService {
 
     /// A stable photo id per generation and output index (a name-based UUID from sha256).
     static func photoID(generation: GenerationID, index: Int) -> PhotoID {
-        let hex = Array(sha256Hex(Data("\(generation)#\(index)".utf8)))
-        let text =
-            String(hex[0..<8]) + "-" + String(hex[8..<12]) + "-5" + String(hex[13..<16]) + "-a"
-            + String(hex[17..<20]) + "-" + String(hex[20..<32])
-        return PhotoID(UUID(uuidString: text)!)
+        PhotoID.named("\(generation)#\(index)")
     }
 
     /// Checks generated outputs: any size FLUX produces, up to Replicate's largest, fully parsed.

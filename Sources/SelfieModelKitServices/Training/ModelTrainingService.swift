@@ -114,16 +114,22 @@ public struct ModelTrainingService: Sendable {
         }
         var stored: [PhotoRecord] = []
         for kept in batch.kept {
+            // The bytes are written before the row. A host that dies between the two leaves bytes no row
+            // names; their key comes from the user and the photo's content, so the app's retry of the same
+            // selfie writes the same key again and its row then names them.
             let record = PhotoRecord(
-                id: PhotoID(), userID: user.id, kind: .selfie, sha256: kept.sha256, byteCount: kept.photo.data.count,
-                width: kept.photo.width, height: kept.photo.height, contentType: kept.photo.contentType,
-                createdAt: context.now())
+                id: Self.selfieID(of: user.id, sha256: kept.sha256), userID: user.id, kind: .selfie,
+                sha256: kept.sha256, byteCount: kept.photo.data.count, width: kept.photo.width,
+                height: kept.photo.height, contentType: kept.photo.contentType, createdAt: context.now())
             try await context.images.put(kept.photo.data, at: record.storageKey)
             do {
                 try await context.store.addPhoto(record, for: user)
             } catch {
-                // The store refused the row (the user is being erased, say): no row names these bytes.
-                try? await context.images.delete(record.storageKey)
+                // The store refused the row (the user is being erased, say): unless a concurrent upload of
+                // the same selfie stored its row first, no row names these bytes.
+                if (try? await context.store.photo(record.id, for: user)) == nil {
+                    try? await context.images.delete(record.storageKey)
+                }
                 throw error
             }
             stored.append(record)
@@ -132,6 +138,12 @@ public struct ModelTrainingService: Sendable {
             "selfies checked",
             metadata: ["user": "\(user.id)", "stored": "\(stored.count)", "uploaded": "\(uploads.count)"])
         return SelfieIntakeResult(results: batch.results, stored: stored, totalKept: existing.count + stored.count)
+    }
+
+    /// The id of `user`'s selfie with content `sha256`: the same for every upload of the same bytes by the
+    /// same user (a user keeps one copy of a selfie), and unrelated to any other user's.
+    static func selfieID(of user: UserID, sha256: String) -> PhotoID {
+        PhotoID.named("selfie#\(user.rawValue)#\(sha256)")
     }
 
     /// The user's stored selfies, oldest first.
