@@ -49,24 +49,121 @@ struct ClaimOrderTests {
 }
 
 /// Holds every `GET /v1/predictions/{id}` until its task is cancelled: a host that froze or died in the
-/// middle of a reconciler pass.
+/// middle of a reconciler pass. With `ignoringCancellation`, held requests stay held when their task is
+/// cancelled, until ``thaw()``: a host killed there, whose pass goes no further.
 final class FreezingTransport: HTTPTransport, Sendable {
     private let base: any HTTPTransport
+    private let ignoringCancellation: Bool
+    private let held = LockedValue<[CheckedContinuation<Void, Never>]>([])
     let frozen = LockedValue(0)
 
-    init(wrapping base: any HTTPTransport) { self.base = base }
+    init(wrapping base: any HTTPTransport, ignoringCancellation: Bool = false) {
+        self.base = base
+        self.ignoringCancellation = ignoringCancellation
+    }
 
     func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         if request.method == .get, (request.path ?? "").hasPrefix("/v1/predictions/") {
             frozen.withLock { $0 += 1 }
+            if ignoringCancellation {
+                await withCheckedContinuation { continuation in held.withLock { $0.append(continuation) } }
+                throw CancellationError()
+            }
             while true { try await Task.sleep(for: .seconds(3600)) }
         }
         return try await base.send(request, body: body)
+    }
+
+    /// Lets every held request end (with `CancellationError`).
+    func thaw() {
+        let waiting = held.withLock { held in
+            defer { held = [] }
+            return held
+        }
+        for continuation in waiting { continuation.resume() }
     }
 }
 
 @Suite("A reconciler pass holds few jobs at a time")
 struct ClaimBatchTests {
+    /// A harness whose reconciler freezes in its first prediction refresh, with `inFlight` generations
+    /// whose webhooks were lost.
+    private static func frozenPass(
+        _ factory: StoreFactory, user name: String, inFlight: Int, killed: Bool = false
+    ) async throws -> (StudioHarness, FreezingTransport, AuthenticatedUser) {
+        let freezing = LockedValue<FreezingTransport?>(nil)
+        var options = HarnessOptions()
+        options.webhooks = false
+        options.wrapTransport = { base in
+            let transport = FreezingTransport(wrapping: base, ignoringCancellation: killed)
+            freezing.withLock { $0 = transport }
+            return transport
+        }
+        let studio = try await StudioHarness.make(factory, options)
+        let user = try await studio.trainedUser(name, reconcile: true)
+        for index in 0..<inFlight {
+            let record = try await studio.store.recordGenerationIntent(
+                NewGeneration(
+                    source: .photoshoot, prompt: "\(TriggerWord(for: user.id).rawValue) frozen \(index)", seed: index,
+                    requestBody: Data("{}".utf8)),
+                monthlyLimit: nil, for: user)
+            let id = try PredictionID("held" + String(format: "%022d", index))
+            _ = try await studio.store.attachPredictionID(id, to: record.id, for: user)
+        }
+        return (studio, try #require(freezing.current), user)
+    }
+
+    @Test(
+        "a host killed in the middle of a pass strands its claimed jobs for one short lease, not two minutes",
+        .timeLimit(.minutes(3)), arguments: StoreFactory.all)
+    func killedHostReleasesWithinShortLease(_ factory: StoreFactory) async throws {
+        let (studio, transport, _) = try await Self.frozenPass(factory, user: "fleet5", inFlight: 20, killed: true)
+        defer { Task { await studio.close() } }
+        let pass = Task { try await studio.reconciler.reconcileOnce() }
+        defer { transport.thaw() }
+        for _ in 0..<2000 where transport.frozen.current == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(transport.frozen.current == 1, "the pass is stuck in its first refresh")
+        pass.cancel()  // the host is killed: its renewals stop, and its pass goes no further
+
+        let other = Lease(holder: "another-instance", duration: .seconds(30))
+        let before = try await studio.store.systemClaimInFlightGenerations(lease: other, limit: 100)
+        #expect(before.count == 20 - Reconciler.claimChunk, "the killed pass's claims still hold")
+        for record in before {
+            try await studio.store.systemReleaseGenerationLease(record.id, holder: other.holder)
+        }
+        // One default lease later every job can be claimed again.
+        await studio.simulator.advance(by: 31)
+        let after = try await studio.store.systemClaimInFlightGenerations(lease: other, limit: 100)
+        #expect(after.count == 20, "\(20 - after.count) jobs are still held by the killed pass after 31 s")
+    }
+
+    @Test(
+        "a pass that is alive but slow keeps its claims: it renews them while it works",
+        .timeLimit(.minutes(3)), arguments: StoreFactory.all)
+    func slowPassRenewsItsClaims(_ factory: StoreFactory) async throws {
+        let (studio, transport, _) = try await Self.frozenPass(factory, user: "fleet6", inFlight: 20)
+        defer { Task { await studio.close() } }
+        // A short lease, renewed every 100 ms of real time.
+        let reconciler = Reconciler(
+            training: studio.training, generation: studio.generation, holder: "slow-pass",
+            leaseDuration: .milliseconds(300))
+        let pass = Task { try await reconciler.reconcileOnce() }
+        defer { pass.cancel() }
+        for _ in 0..<2000 where transport.frozen.current == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(transport.frozen.current == 1, "the pass is stuck in its first refresh")
+
+        // The store's clock moves 0.25 s, renewals run, and it moves 0.2 s more: the first claim would have
+        // lapsed at 0.3 s; the renewed one holds.
+        await studio.simulator.advance(by: 0.25)
+        try await Task.sleep(for: .milliseconds(600))
+        await studio.simulator.advance(by: 0.2)
+        let other = Lease(holder: "another-instance", duration: .seconds(30))
+        let claimable = try await studio.store.systemClaimInFlightGenerations(lease: other, limit: 100)
+        #expect(
+            claimable.count == 20 - Reconciler.claimChunk,
+            "\(20 - claimable.count) jobs held; the slow pass should still hold its \(Reconciler.claimChunk)")
+    }
+
     @Test(
         "a host that dies in the middle of a pass strands only the few jobs it had claimed",
         .timeLimit(.minutes(3)), arguments: StoreFactory.all)

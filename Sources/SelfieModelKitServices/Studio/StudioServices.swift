@@ -68,7 +68,7 @@ public struct StudioServices: Sendable {
         public var interval: Duration
         /// This instance's lease holder name; `nil` for one made of the process id and a random suffix.
         public var holder: String?
-        /// How long a claim on a job lasts.
+        /// How long a claim on a job lasts without renewal (30 seconds; a live reconciler renews its claims).
         public var leaseDuration: Duration
         /// How long a job may stay recorded without a Replicate id before it is resolved.
         public var orphanGracePeriod: TimeInterval
@@ -77,7 +77,7 @@ public struct StudioServices: Sendable {
 
         /// Creates settings with the reconciler's defaults.
         public init(
-            interval: Duration = .seconds(15), holder: String? = nil, leaseDuration: Duration = .seconds(120),
+            interval: Duration = .seconds(15), holder: String? = nil, leaseDuration: Duration = .seconds(30),
             orphanGracePeriod: TimeInterval = 30, batchSize: Int = 100
         ) {
             self.interval = interval

@@ -24,7 +24,9 @@ public struct Reconciler: Service {
     public let interval: Duration
     /// This instance's lease holder name.
     public let holder: String
-    /// How long a claim lasts.
+    /// How long a claim lasts without renewal: 30 seconds by default. A pass renews the claims of the jobs
+    /// it still holds every third of this, so a live reconciler keeps its jobs however long they take, and a
+    /// killed one strands them for at most this long.
     public let leaseDuration: Duration
     /// How long a job may stay recorded without a Replicate id before it is resolved.
     public let orphanGracePeriod: TimeInterval
@@ -37,7 +39,7 @@ public struct Reconciler: Service {
     public init(
         training: ModelTrainingService, generation: ImageGenerationService, interval: Duration = .seconds(15),
         holder: String = "reconciler-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
-        leaseDuration: Duration = .seconds(120), orphanGracePeriod: TimeInterval = 30, batchSize: Int = 100
+        leaseDuration: Duration = .seconds(30), orphanGracePeriod: TimeInterval = 30, batchSize: Int = 100
     ) {
         self.training = training
         self.generation = generation
@@ -92,63 +94,48 @@ public struct Reconciler: Service {
     public func reconcileOnce() async throws -> PassSummary {
         var summary = PassSummary()
         let lease = Lease(holder: holder, duration: leaseDuration)
-        // Claimed a few at a time (``claimChunk``), in turn; a job met again has had its turn this pass.
-        var seenTrainings: Set<TrainingAttemptID> = []
-        var wrapped = false
-        while !wrapped, seenTrainings.count < batchSize {
-            let claimed = try await context.store.systemClaimInFlightTrainings(
-                lease: lease, limit: min(Self.claimChunk, batchSize - seenTrainings.count))
-            for attempt in claimed {
-                guard seenTrainings.insert(attempt.id).inserted else {
-                    wrapped = true
-                    try await context.store.systemReleaseTrainingLease(attempt.id, holder: holder)
-                    continue
+        let store = context.store
+        let trainings = try await refreshInTurn(
+            claim: { try await store.systemClaimInFlightTrainings(lease: lease, limit: $0) },
+            id: \.id, updatedAt: \.updatedAt,
+            hold: { try await store.systemHoldTrainingLease($0, lease: lease) },
+            release: { try await store.systemReleaseTrainingLease($0, holder: lease.holder) }
+        ) { attempt in
+            do {
+                if let id = attempt.trainingID {
+                    try await training.apply(try await context.client.training(id, for: attempt.userID))
+                } else {
+                    try await resolveOrphan(attempt)
                 }
-                summary.trainings += 1
-                StudioMetrics.reconcilerLag(context.now().timeIntervalSince(attempt.updatedAt))
-                do {
-                    if let id = attempt.trainingID {
-                        try await training.apply(try await context.client.training(id, for: attempt.userID))
-                    } else {
-                        try await resolveOrphan(attempt)
-                    }
-                } catch {
-                    summary.errors += 1
-                    context.logger.warning(
-                        "training refresh failed", metadata: ["attempt": "\(attempt.id)", "error": "\(error)"])
-                }
-                try await context.store.systemReleaseTrainingLease(attempt.id, holder: holder)
+                return true
+            } catch {
+                context.logger.warning(
+                    "training refresh failed", metadata: ["attempt": "\(attempt.id)", "error": "\(error)"])
+                return false
             }
-            if claimed.count < Self.claimChunk { break }
         }
-        var seenGenerations: Set<GenerationID> = []
-        wrapped = false
-        while !wrapped, seenGenerations.count < batchSize {
-            let claimed = try await context.store.systemClaimInFlightGenerations(
-                lease: lease, limit: min(Self.claimChunk, batchSize - seenGenerations.count))
-            for record in claimed {
-                guard seenGenerations.insert(record.id).inserted else {
-                    wrapped = true
-                    try await context.store.systemReleaseGenerationLease(record.id, holder: holder)
-                    continue
+        let generations = try await refreshInTurn(
+            claim: { try await store.systemClaimInFlightGenerations(lease: lease, limit: $0) },
+            id: \.id, updatedAt: \.updatedAt,
+            hold: { try await store.systemHoldGenerationLease($0, lease: lease) },
+            release: { try await store.systemReleaseGenerationLease($0, holder: lease.holder) }
+        ) { record in
+            do {
+                if let id = record.predictionID {
+                    try await generation.apply(try await context.client.prediction(id, for: record.userID))
+                } else {
+                    try await resolveOrphan(record)
                 }
-                summary.generations += 1
-                StudioMetrics.reconcilerLag(context.now().timeIntervalSince(record.updatedAt))
-                do {
-                    if let id = record.predictionID {
-                        try await generation.apply(try await context.client.prediction(id, for: record.userID))
-                    } else {
-                        try await resolveOrphan(record)
-                    }
-                } catch {
-                    summary.errors += 1
-                    context.logger.warning(
-                        "generation refresh failed", metadata: ["generation": "\(record.id)", "error": "\(error)"])
-                }
-                try await context.store.systemReleaseGenerationLease(record.id, holder: holder)
+                return true
+            } catch {
+                context.logger.warning(
+                    "generation refresh failed", metadata: ["generation": "\(record.id)", "error": "\(error)"])
+                return false
             }
-            if claimed.count < Self.claimChunk { break }
         }
+        summary.trainings = trainings.looked
+        summary.generations = generations.looked
+        summary.errors = trainings.errors + generations.errors
         do {
             summary.erasures = try await erasure.resumePendingErasures(limit: batchSize).count
         } catch {
@@ -156,6 +143,74 @@ public struct Reconciler: Service {
             context.logger.warning("pending erasures not read", metadata: ["error": "\(error)"])
         }
         return summary
+    }
+
+    /// Claims jobs of one kind ``claimChunk`` at a time, in turn, and refreshes each (`refresh` answers
+    /// whether it succeeded), until the claims wrap round to a job already met this pass, come back short,
+    /// or ``batchSize`` jobs were met. While a chunk is worked through, a child task renews the claim on
+    /// the jobs not yet released every third of ``leaseDuration``, so a claim lasts as long as its holder
+    /// is alive and working, and no longer than one lease after it dies.
+    private func refreshInTurn<Job: Sendable, ID: Hashable & Sendable>(
+        claim: (Int) async throws -> [Job], id: KeyPath<Job, ID>, updatedAt: KeyPath<Job, Date>,
+        hold: @escaping @Sendable (ID) async throws -> Bool, release: (ID) async throws -> Void,
+        refresh: (Job) async -> Bool
+    ) async throws -> (looked: Int, errors: Int) {
+        var seen: Set<ID> = []
+        var looked = 0
+        var errors = 0
+        var wrapped = false
+        while !wrapped, seen.count < batchSize {
+            let claimed = try await claim(min(Self.claimChunk, batchSize - seen.count))
+            let held = HeldClaims(claimed.map { $0[keyPath: id] })
+            try await renewing(held, hold: hold) {
+                for job in claimed {
+                    let jobID = job[keyPath: id]
+                    defer { held.remove(jobID) }
+                    guard seen.insert(jobID).inserted else {
+                        wrapped = true
+                        try await release(jobID)
+                        continue
+                    }
+                    looked += 1
+                    StudioMetrics.reconcilerLag(context.now().timeIntervalSince(job[keyPath: updatedAt]))
+                    if await !refresh(job) { errors += 1 }
+                    try await release(jobID)
+                }
+            }
+            if claimed.count < Self.claimChunk { break }
+        }
+        return (looked, errors)
+    }
+
+    /// Runs `body` while a child task renews the claims still in `held` every third of ``leaseDuration``.
+    private func renewing<ID: Hashable & Sendable>(
+        _ held: HeldClaims<ID>, hold: @escaping @Sendable (ID) async throws -> Bool, _ body: () async throws -> Void
+    ) async throws {
+        let interval = leaseDuration / 3
+        let logger = context.logger
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while true {
+                    do {
+                        try await Task.sleep(for: interval)
+                    } catch {
+                        return  // cancelled: the chunk is done
+                    }
+                    for jobID in held.current {
+                        do {
+                            if try await !hold(jobID) {
+                                logger.warning("a claimed job's lease was lost", metadata: ["job": "\(jobID)"])
+                            }
+                        } catch {
+                            logger.warning(
+                                "renewing a claim failed", metadata: ["job": "\(jobID)", "error": "\(error)"])
+                        }
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            try await body()
+        }
     }
 
     private func resolveOrphan(_ attempt: TrainingAttempt) async throws {
@@ -205,5 +260,26 @@ public struct Reconciler: Service {
             _ = try await context.store.systemUpdateGeneration(
                 record.id, JobUpdate(from: .recorded, to: .failed, failure: FailureExplanation.neverStarted))
         }
+    }
+}
+
+/// The ids of the jobs a chunk still holds, shared with the task that renews their claims.
+private final class HeldClaims<ID: Hashable & Sendable>: @unchecked Sendable {
+    // `@unchecked`: `ids` is only touched under `lock` (Synchronization's Mutex needs macOS 15).
+    private let lock = NSLock()
+    private var ids: Set<ID>
+
+    init(_ ids: [ID]) { self.ids = Set(ids) }
+
+    func remove(_ id: ID) {
+        lock.lock()
+        defer { lock.unlock() }
+        ids.remove(id)
+    }
+
+    var current: [ID] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(ids)
     }
 }
