@@ -74,7 +74,7 @@ struct ChaosChecker: Sendable {
                 let label = "\(name): training attempt \(attempt.id)"
                 guard attempt.status.isTerminal else {
                     verdict.nonTerminal += 1
-                    fail("\(label) is still \(attempt.status)")
+                    fail("\(label) is still \(attempt.status)\(try await Self.whyOpen(attempt, store: store))")
                     continue
                 }
                 if attempt.status == .succeeded {
@@ -121,7 +121,7 @@ struct ChaosChecker: Sendable {
                 let label = "\(name): generation \(generation.id)"
                 guard generation.status.isTerminal else {
                     verdict.nonTerminal += 1
-                    fail("\(label) is still \(generation.status)")
+                    fail("\(label) is still \(generation.status)\(try await Self.whyOpen(generation, store: store))")
                     continue
                 }
                 if let end = generation.completedAt {
@@ -211,5 +211,36 @@ struct ChaosChecker: Sendable {
             fail("image store file \(file) belongs to no photo of its user")
         }
         return verdict
+    }
+}
+
+extension ChaosChecker {
+    /// What a job left open looks like, for the reader of a failed run: its ages, its Replicate id, and
+    /// whether a live holder (a starter renewing its start lease, or a reconciler) still holds it. Asking
+    /// takes the lease for one second when it is free; the run is over by then.
+    static func whyOpen(_ attempt: TrainingAttempt, store: PostgresSelfieModelStore) async throws -> String {
+        let free = try await store.systemHoldTrainingLease(
+            attempt.id, lease: Lease(holder: "chaos-check", duration: .seconds(1)))
+        return describe(
+            created: attempt.createdAt, updated: attempt.updatedAt, replicateID: attempt.trainingID?.rawValue,
+            leaseFree: free)
+    }
+
+    /// See ``whyOpen(_:store:)-(TrainingAttempt,_)``.
+    static func whyOpen(_ generation: GenerationRecord, store: PostgresSelfieModelStore) async throws -> String {
+        let free = try await store.systemHoldGenerationLease(
+            generation.id, lease: Lease(holder: "chaos-check", duration: .seconds(1)))
+        return describe(
+            created: generation.createdAt, updated: generation.updatedAt,
+            replicateID: generation.predictionID?.rawValue, leaseFree: free)
+    }
+
+    private static func describe(created: Date, updated: Date, replicateID: String?, leaseFree: Bool) -> String {
+        let now = Date()
+        return String(
+            format: " (recorded %.0f s and last changed %.0f s before the check; %@; %@)",
+            now.timeIntervalSince(created), now.timeIntervalSince(updated),
+            replicateID.map { "Replicate id \($0)" } ?? "no Replicate id",
+            leaseFree ? "no live lease held it" : "a lease still held it")
     }
 }

@@ -128,6 +128,8 @@ struct ChaosRun: Sendable {
         environment["FLEET_CHAOS_SEED"] = String(options.seed)
         // Shorter than the slowest answers, so some calls time out after they took effect.
         environment["FLEET_REPLICATE_TIMEOUT"] = "4"
+        // Each job's record, start, attach and end is in the host logs, for the reader of a failed run.
+        if environment["FLEET_LOG_LEVEL"] == nil { environment["FLEET_LOG_LEVEL"] = "info" }
         let hostEnvironment = environment
 
         func startHost(_ index: Int, port: Int, generation: Int) throws -> ChildProcess {
