@@ -34,9 +34,10 @@ struct ChaosChecker: Sendable {
     let owner: ReplicateOwner
     let imagesRoot: URL
 
-    /// The longest the store may take to learn that a job ended at Replicate, every webhook lost: a
-    /// reconciler lease held by a killed host (120 s), the webhook delays (3 intervals) and reconciler
-    /// passes, and a minute of rate-budget waits (429 storms with `Retry-After`).
+    /// The longest the store may take to learn that a job ended at Replicate, every webhook lost: two
+    /// claims in a row held by killed hosts (a start or reconciler lease, 30 s each), the webhook delays
+    /// (3 intervals) and reconciler passes, and a minute of rate-budget waits (429 storms with
+    /// `Retry-After`).
     let endBound: Double
 
     func check(_ outcomes: [ChaosOutcome], ledger: SimulatorLedger) async throws -> ChaosVerdict {

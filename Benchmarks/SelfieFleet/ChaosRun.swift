@@ -272,7 +272,7 @@ struct ChaosRun: Sendable {
             (try? JSONSerialization.jsonObject(with: Data(countsBody.readableBytesView))) as? [String: Int] ?? [:]
 
         let checker = ChaosChecker(
-            store: store, owner: try ReplicateOwner(owner), imagesRoot: images, endBound: 120 + 13 * interval + 60)
+            store: store, owner: try ReplicateOwner(owner), imagesRoot: images, endBound: 2 * 30 + 13 * interval + 60)
         var verdict = try await checker.check(outcomes, ledger: ledger)
         if open > 0 {
             verdict.failures.append("\(open) jobs were not terminal \(Int(bound)) s after the users finished")

@@ -214,6 +214,35 @@ struct StartLeaseTests {
         #expect(try await instanceB.reconciler.reconcileOnce().trainings == 1)
     }
 
+    @Test(
+        "a host killed while it starts a training strands it for one default start lease (30 s), not two minutes",
+        .timeLimit(.minutes(2)), arguments: StoreFactory.all)
+    func killedStarterIsResolvedWithinDefaultLease(_ factory: StoreFactory) async throws {
+        let (studio, transport, options) = try await Self.studio(factory) {
+            $0.method == .post && $0.path == "/v1/files"
+        } adjust: {
+            $0.startLease = StudioContext.defaultStartLease()
+        }
+        defer {
+            Task {
+                await transport.open(); await studio.close()
+            }
+        }
+        let user = try studio.user("fleet7")
+        try await studio.addSyntheticSelfies(for: user)
+        let instanceB = try studio.otherInstance(holder: "instance-b", orphanGracePeriod: options.orphanGracePeriod)
+
+        await transport.close()
+        let started = Task { try await studio.training.startTraining(for: user) }
+        #expect(try await transport.waitUntilHolding(1) == 1)
+        started.cancel()  // the host is killed in its upload: no more renewals, and its start goes no further
+        await studio.simulator.advance(by: 31)
+        #expect(try await instanceB.reconciler.reconcileOnce().trainings == 1, "still held after 31 s")
+        let resolved = try #require(try await studio.training.status(for: user).latestAttempt)
+        #expect(resolved.status == .failed)
+        #expect(resolved.failure?.userMessage.isEmpty == false)
+    }
+
     /// Polls (in real time, up to ten seconds) until `condition` holds; returns whether it did.
     private static func waitUntil(_ condition: () -> Bool) async throws -> Bool {
         for _ in 0..<10_000 {

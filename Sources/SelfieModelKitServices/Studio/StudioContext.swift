@@ -41,7 +41,7 @@ public struct StudioContext: Sendable {
     /// Creates a context.
     /// - Parameters:
     ///   - startLease: how a job being started is held in the store; `nil` for a holder named after the
-    ///     process with a random suffix, held two minutes at a time.
+    ///     process with a random suffix, held 30 seconds at a time.
     ///   - startLeaseClock: what the start-lease renewals sleep on.
     ///   - retention: what is deleted from Replicate once no longer needed; by default training archives
     ///     as soon as their training ends, and no versions.
@@ -64,12 +64,13 @@ public struct StudioContext: Sendable {
         self.retention = retention
     }
 
-    /// A start lease held two minutes at a time by a holder named after this process, with a random suffix
-    /// so two contexts never share one.
+    /// A start lease held 30 seconds at a time (renewed every 10 while the start runs) by a holder named
+    /// after this process, with a random suffix so two contexts never share one. A host killed while it
+    /// starts a job strands the job for at most that long before a reconciler resolves it.
     public static func defaultStartLease() -> Lease {
         Lease(
             holder: "starter-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
-            duration: .seconds(120))
+            duration: .seconds(30))
     }
 
     /// The path webhooks are delivered to, under ``publicURL``.
