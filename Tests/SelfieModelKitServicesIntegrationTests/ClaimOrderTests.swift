@@ -138,6 +138,32 @@ struct ClaimBatchTests {
     }
 
     @Test(
+        "a pass stuck for good stops renewing its claims after the maximum hold, and other reconcilers take them",
+        .timeLimit(.minutes(3)), arguments: StoreFactory.all)
+    func stuckPassStopsRenewing(_ factory: StoreFactory) async throws {
+        let (studio, transport, _) = try await Self.frozenPass(factory, user: "fleet8", inFlight: 20)
+        defer { Task { await studio.close() } }
+        // Renewed every 100 ms of real time, for 500 ms at most.
+        let reconciler = Reconciler(
+            training: studio.training, generation: studio.generation, holder: "stuck-pass",
+            leaseDuration: .milliseconds(300), maximumClaimHold: .milliseconds(500))
+        let pass = Task { try await reconciler.reconcileOnce() }
+        defer { pass.cancel() }
+        for _ in 0..<2000 where transport.frozen.current == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(transport.frozen.current == 1, "the pass is stuck in its first refresh")
+
+        // Well past the maximum hold in real time, the store's clock moves on by more than a lease, and
+        // renewals would have had time to run again: none did, so the claims have lapsed although the pass
+        // is still alive.
+        try await Task.sleep(for: .milliseconds(1200))
+        await studio.simulator.advance(by: 0.4)
+        try await Task.sleep(for: .milliseconds(400))
+        let other = Lease(holder: "another-instance", duration: .seconds(30))
+        let claimable = try await studio.store.systemClaimInFlightGenerations(lease: other, limit: 100)
+        #expect(claimable.count == 20, "the stuck pass still holds \(20 - claimable.count) jobs")
+    }
+
+    @Test(
         "a pass that is alive but slow keeps its claims: it renews them while it works",
         .timeLimit(.minutes(3)), arguments: StoreFactory.all)
     func slowPassRenewsItsClaims(_ factory: StoreFactory) async throws {

@@ -215,6 +215,48 @@ struct StartLeaseTests {
     }
 
     @Test(
+        "a start stuck for good stops renewing its lease after the maximum start hold, and is resolved",
+        .timeLimit(.minutes(2)), arguments: StoreFactory.all)
+    func stuckStartStopsRenewing(_ factory: StoreFactory) async throws {
+        let holds = LockedValue(0)
+        let sleeps = LockedValue(0)
+        let (studio, transport, _) = try await Self.studio(factory) {
+            $0.method == .post && $0.path == "/v1/files"
+        } adjust: {
+            $0.startLease = Lease(holder: "instance-a-starter", duration: .seconds(60))
+            $0.maximumStartHold = .seconds(60)  // three renewals, 20 s apart
+            $0.renewalSleeps = sleeps
+            $0.wrapStore = { HoldCountingStore(base: $0, holds: holds) }
+        }
+        defer {
+            Task {
+                await transport.open(); await studio.close()
+            }
+        }
+        let user = try studio.user("fleet9")
+        try await studio.addSyntheticSelfies(for: user)
+        let instanceB = try studio.otherInstance(holder: "instance-b", orphanGracePeriod: 0)
+
+        await transport.close()
+        let started = Task { try await studio.training.startTraining(for: user) }
+        defer { started.cancel() }
+        #expect(try await transport.waitUntilHolding(1) == 1)
+        #expect(try await Self.waitUntil { sleeps.current >= 1 }, "the renewals never began")
+        for step in 1...3 {
+            await studio.simulator.advance(by: 20)
+            #expect(try await Self.waitUntil { holds.current >= step }, "renewal \(step) did not happen")
+            #expect(try await instanceB.reconciler.reconcileOnce().trainings == 0, "claimed at step \(step)")
+        }
+        // The upload is still stuck; no fourth renewal comes, and one lease later instance B resolves it.
+        await studio.simulator.advance(by: 61)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(holds.current == 3, "\(holds.current) renewals")
+        #expect(try await instanceB.reconciler.reconcileOnce().trainings == 1)
+        let resolved = try #require(try await studio.training.status(for: user).latestAttempt)
+        #expect(resolved.status == .failed)
+    }
+
+    @Test(
         "a host killed while it starts a training strands it for one default start lease (30 s), not two minutes",
         .timeLimit(.minutes(2)), arguments: StoreFactory.all)
     func killedStarterIsResolvedWithinDefaultLease(_ factory: StoreFactory) async throws {

@@ -40,6 +40,8 @@ struct HarnessOptions: Sendable {
     /// When set, start-lease renewals sleep on the simulator's virtual clock (each sleep ends once that much
     /// virtual time has passed) instead of in real time, and this counts the sleeps begun.
     var renewalSleeps: LockedValue<Int>?
+    /// The context's `maximumStartHold`, when not the default.
+    var maximumStartHold: Duration?
     /// What the studio deletes from Replicate once no longer needed.
     var retention = RetentionPolicy()
 }
@@ -109,13 +111,14 @@ struct StudioHarness: Sendable {
         let made = try await factory.make(now)
         let store = options.wrapStore?(made.store) ?? made.store
         let images = InMemoryImageStore()
-        let context = StudioContext(
+        var context = StudioContext(
             client: client, store: store, images: images, owner: owner,
             publicURL: options.webhooks ? publicURL : nil,
             guidanceKeyCompatibility: options.guidanceKeyCompatibility, logger: logger, now: now,
             startLease: options.startLease,
             startLeaseClock: options.renewalSleeps.map { Self.virtualSleeps(on: clock, counting: $0) } ?? .system,
             retention: options.retention)
+        if let maximumStartHold = options.maximumStartHold { context.maximumStartHold = maximumStartHold }
         let secret = try WebhookSecret(webhookSecretText)
         let services = try StudioServices(
             context: context, webhookSecrets: [secret],

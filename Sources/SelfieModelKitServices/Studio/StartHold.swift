@@ -6,7 +6,7 @@ import SelfieModelKitReplicate
 extension StudioContext {
     /// Runs `body` (a job's create path) while the job stays held by ``startLease`` in the store: a child
     /// task renews the hold every third of the lease's duration (sleeping on ``startLeaseClock``) until
-    /// `body` returns or throws. The job
+    /// `body` returns or throws, for at most ``maximumStartHold``. The job
     /// was recorded already leased (the intent's `startLease`); the caller releases the lease afterwards.
     ///
     /// A renewal that fails or finds the lease taken is logged and tried again at the next turn: the
@@ -18,10 +18,11 @@ extension StudioContext {
         let lease = startLease
         let clock = startLeaseClock
         let logger = logger
+        let interval = lease.duration / 3
+        let renewals = max(1, Int(maximumStartHold / interval))
         return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
             group.addTask {
-                let interval = lease.duration / 3
-                while true {
+                for _ in 0..<renewals {
                     do {
                         try await clock.sleep(interval)
                     } catch {
@@ -38,6 +39,9 @@ extension StudioContext {
                             "renewing a start lease failed", metadata: ["job": "\(job)", "error": "\(error)"])
                     }
                 }
+                logger.error(
+                    "a start has run longer than the maximum start hold; its lease is no longer renewed",
+                    metadata: ["job": "\(job)", "holder": "\(lease.holder)"])
             }
             defer { group.cancelAll() }
             return try await body()

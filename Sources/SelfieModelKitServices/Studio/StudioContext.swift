@@ -35,6 +35,10 @@ public struct StudioContext: Sendable {
     /// What the start-lease renewals sleep on between holds: the system clock by default. A test on virtual
     /// time injects a clock whose sleeps end when that much time has passed for the store.
     public var startLeaseClock: SchedulingClock
+    /// The longest a start keeps renewing its lease: 10 minutes by default (longer than any start that
+    /// makes progress: an upload, a few minutes of 429 waits, the create call). A start stuck longer stops
+    /// renewing, and a reconciler resolves its job one lease later; set it after creating the context.
+    public var maximumStartHold: Duration = .seconds(600)
     /// What is deleted from Replicate when it is no longer needed (training archives, old versions).
     public var retention: RetentionPolicy
 

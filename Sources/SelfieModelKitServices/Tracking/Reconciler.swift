@@ -28,6 +28,9 @@ public struct Reconciler: Service {
     /// it still holds every third of this, so a live reconciler keeps its jobs however long they take, and a
     /// killed one strands them for at most this long.
     public let leaseDuration: Duration
+    /// The longest a pass keeps renewing its claims on a chunk: 5 minutes by default. A pass stuck longer
+    /// (a call that never returns) stops renewing, and other reconcilers take its jobs one lease later.
+    public let maximumClaimHold: Duration
     /// How long a job may stay recorded without a Replicate id before it is resolved.
     public let orphanGracePeriod: TimeInterval
     /// The most jobs of each kind claimed per pass (and the most pending erasures resumed).
@@ -39,8 +42,10 @@ public struct Reconciler: Service {
     public init(
         training: ModelTrainingService, generation: ImageGenerationService, interval: Duration = .seconds(15),
         holder: String = "reconciler-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
-        leaseDuration: Duration = .seconds(30), orphanGracePeriod: TimeInterval = 30, batchSize: Int = 100
+        leaseDuration: Duration = .seconds(30), orphanGracePeriod: TimeInterval = 30, batchSize: Int = 100,
+        maximumClaimHold: Duration = .seconds(300)
     ) {
+        self.maximumClaimHold = maximumClaimHold
         self.training = training
         self.generation = generation
         self.interval = interval
@@ -182,11 +187,13 @@ public struct Reconciler: Service {
         return (looked, errors)
     }
 
-    /// Runs `body` while a child task renews the claims still in `held` every third of ``leaseDuration``.
+    /// Runs `body` while a child task renews the claims still in `held` every third of ``leaseDuration``,
+    /// for at most ``maximumClaimHold``.
     private func renewing<ID: Hashable & Sendable>(
         _ held: HeldClaims<ID>, hold: @escaping @Sendable (ID) async throws -> Bool, _ body: () async throws -> Void
     ) async throws {
         let interval = leaseDuration / 3
+        let stopAt = ContinuousClock.now + maximumClaimHold
         let logger = context.logger
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -195,6 +202,12 @@ public struct Reconciler: Service {
                         try await Task.sleep(for: interval)
                     } catch {
                         return  // cancelled: the chunk is done
+                    }
+                    guard ContinuousClock.now < stopAt else {
+                        logger.error(
+                            "a reconciler pass has held its claims too long; they are no longer renewed",
+                            metadata: ["jobs": "\(held.current.count)"])
+                        return
                     }
                     for jobID in held.current {
                         do {
