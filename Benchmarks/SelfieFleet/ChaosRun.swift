@@ -274,6 +274,11 @@ struct ChaosRun: Sendable {
         let checker = ChaosChecker(
             store: store, owner: try ReplicateOwner(owner), imagesRoot: images, endBound: 2 * 30 + 13 * interval + 60)
         var verdict = try await checker.check(outcomes, ledger: ledger)
+        if verdict.nonTerminal > 0 {
+            // For the reader of a failed run: database sessions left inside a transaction hold row locks that
+            // every claim skips.
+            for line in try await Self.idleTransactions(postgres) { verdict.failures.append(line) }
+        }
         if open > 0 {
             verdict.failures.append("\(open) jobs were not terminal \(Int(bound)) s after the users finished")
         }
@@ -326,6 +331,24 @@ struct ChaosRun: Sendable {
         request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: values)))
         let response = try await http.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 1 << 20)
+    }
+
+    /// Sessions that have sat inside a transaction for more than 30 s, with their last statement.
+    static func idleTransactions(_ postgres: PostgresClient) async throws -> [String] {
+        let rows = try await postgres.query(
+            """
+            SELECT pid, state, extract(epoch FROM now() - xact_start)::float8, left(query, 160)
+              FROM pg_stat_activity
+             WHERE xact_start IS NOT NULL AND now() - xact_start > interval '30 seconds'
+               AND pid <> pg_backend_pid()
+            """
+        ).collect()
+        return try rows.map { row in
+            let (pid, state, seconds, query) = try row.decode((Int32, String?, Double, String?).self)
+            return String(
+                format: "database session %d has been %@ for %.0f s in one transaction; last statement: %@", pid,
+                state ?? "?", seconds, query ?? "?")
+        }
     }
 
     /// Jobs in the store that have not ended, read user by user through the store (as the owner role, the
