@@ -64,7 +64,7 @@ struct AnthropicStylistTests {
 
         let configuration = try Configuration(environment: [
             "ANTHROPIC_API_KEY": Self.key, "ANTHROPIC_MODEL": "claude-haiku-4-5",
-            "ANTHROPIC_API_BASE_URL": "http://localhost:9000",
+            "ANTHROPIC_API_BASE_URL": "http://localhost:9000", "SELFIE_REPLICATE_BACKEND": "simulator",
         ])
         let configured = AnthropicStylist(settings: try #require(configuration.anthropic), transport: fake)
         #expect(configured.model == "claude-haiku-4-5")

@@ -22,9 +22,27 @@ struct ConfigurationTests {
         ]
     }
 
-    @Test("an empty environment is a development configuration on the simulator with the documented defaults")
+    @Test("with neither a token nor the simulator chosen, configuration fails and says both ways forward")
+    func failsClosedWithoutTokenOrChoice() throws {
+        #expect(rules([:]) == ["replicate-backend.unchosen"])
+        #expect(
+            rules(["SELFIE_ENV": "development", "PUBLIC_URL": "http://127.0.0.1:8080"]) == [
+                "replicate-backend.unchosen"
+            ])
+        let error = try #require(throws: SelfieModelKitError.self) { try Configuration(environment: [:]) }
+        #expect(error.code == .configuration)
+        for remedy in ["REPLICATE_API_TOKEN", "SELFIE_REPLICATE_BACKEND=simulator"] {
+            #expect(error.userMessage.contains(remedy), "\(error.userMessage)")
+        }
+        // A token, or the explicit choice, is each enough; the choice is the only way to the simulator.
+        #expect(try Configuration(environment: ["REPLICATE_API_TOKEN": Self.token]).replicateBackend == .replicate)
+        let chosen = try Configuration(environment: ["SELFIE_REPLICATE_BACKEND": "simulator"])
+        #expect(chosen.replicateBackend == .simulator)
+    }
+
+    @Test("the simulator chosen: a development configuration with the documented defaults")
     func defaults() throws {
-        let configuration = try Configuration(environment: [:])
+        let configuration = try Configuration(environment: ["SELFIE_REPLICATE_BACKEND": "simulator"])
         #expect(configuration.mode == .development)
         #expect(configuration.replicateBackend == .simulator)
         #expect(configuration.replicateAPIToken == nil)
@@ -157,8 +175,11 @@ struct ConfigurationTests {
     func blankIsUnset() throws {
         let configuration = try Configuration(environment: [
             "REPLICATE_API_TOKEN": "", "REPLICATE_OWNER": "  ", "PUBLIC_URL": "", "SELFIE_MONTHLY_QUOTA": "\n",
+            "SELFIE_REPLICATE_BACKEND": "simulator",
         ])
         #expect(configuration.replicateBackend == .simulator)
+        // A blank token is no token: with no choice of the simulator, that fails closed.
+        #expect(rules(["REPLICATE_API_TOKEN": "  "]) == ["replicate-backend.unchosen"])
         #expect(configuration.replicateOwner == .sandrasocial)
         #expect(configuration.publicURL == nil)
         #expect(configuration.monthlyQuota.generations == 100)

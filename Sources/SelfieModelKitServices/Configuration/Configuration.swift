@@ -5,13 +5,13 @@ import SelfieModelKit
 ///
 /// ```swift
 /// let configuration = try Configuration()          // reads ProcessInfo's environment
-/// let configuration = try Configuration(environment: ["SELFIE_ENV": "development"])
+/// let configuration = try Configuration(environment: ["SELFIE_REPLICATE_BACKEND": "simulator"])
 /// ```
 ///
 /// | variable | meaning | default |
 /// |---|---|---|
 /// | `SELFIE_ENV` | `production` or `development` | `development` |
-/// | `SELFIE_REPLICATE_BACKEND` | `replicate` or `simulator` | `replicate` with a token, else `simulator` |
+/// | `SELFIE_REPLICATE_BACKEND` | `replicate` or `simulator` | `replicate`; the simulator only when chosen here |
 /// | `REPLICATE_API_TOKEN` | Replicate API token; required for every real call, and in production | none |
 /// | `REPLICATE_API_BASE_URL` | `http(s)` URL of the API, normally ending in `/v1` | `https://api.replicate.com/v1` |
 /// | `REPLICATE_OWNER` | account that owns every user's model | `sandrasocial` |
@@ -29,6 +29,8 @@ import SelfieModelKit
 /// - Values are trimmed of surrounding whitespace; a variable set to an empty string counts as unset.
 /// - Validation reports every problem at once: one `SelfieModelKitError` with code `.configuration`
 ///   whose `userMessage` and `detail` list them all (``problems(in:)`` returns them as values).
+/// - The in-process simulator serves only when `SELFIE_REPLICATE_BACKEND=simulator` chooses it: with
+///   neither a token nor that choice, configuration fails and says both ways forward.
 /// - Production (`SELFIE_ENV=production`) requires `REPLICATE_API_TOKEN`, refuses the simulator, and
 ///   requires `https` for `REPLICATE_API_BASE_URL`, `PUBLIC_URL` and `ANTHROPIC_API_BASE_URL`.
 /// - Secrets (the token, the webhook secret, the Anthropic key, the database password) never appear in

@@ -16,7 +16,7 @@ struct ConfigurationReader {
     mutating func read() -> Configuration? {
         let mode = readMode()
         let token = readReplicateToken()
-        let backend = readBackend(mode: mode, hasToken: token != nil)
+        let backend = readBackend(mode: mode)
         let baseURL = readURL(.replicateAPIBaseURL, mode: mode) ?? Configuration.defaultReplicateAPIBaseURL
         checkReplicateBaseURL(baseURL)
         let owner = readOwner()
@@ -54,16 +54,29 @@ struct ConfigurationReader {
         return .production
     }
 
-    private mutating func readBackend(mode: EnvironmentMode, hasToken: Bool) -> ReplicateBackend {
-        var backend: ReplicateBackend = hasToken || mode == .production ? .replicate : .simulator
+    private mutating func readBackend(mode: EnvironmentMode) -> ReplicateBackend {
+        // The simulator serves only when chosen: never in place of a missing token.
+        var backend: ReplicateBackend = .replicate
+        var chosen = false
         if let text = value(.replicateBackend) {
-            if let chosen = ReplicateBackend(rawValue: text.lowercased()) {
-                backend = chosen
+            if let named = ReplicateBackend(rawValue: text.lowercased()) {
+                backend = named
+                chosen = true
             } else {
                 report(
                     .replicateBackend, "replicate-backend.value",
                     "must be replicate or simulator, not \(quoted(text, .replicateBackend)).")
+                return backend
             }
+        }
+        if !chosen && value(.replicateAPIToken) == nil && mode == .development {
+            report(
+                .replicateAPIToken, "replicate-backend.unchosen",
+                "is not set, and nothing chose the simulator. Set REPLICATE_API_TOKEN to your Replicate API "
+                    + "token to use Replicate, or set SELFIE_REPLICATE_BACKEND=simulator to run on the in-process "
+                    + "simulator (development only: it serves simulated photos)."
+                    + (value(named: "REPLICATE_API_KEY") != nil ? " (REPLICATE_API_KEY is not read.)" : ""))
+            return backend
         }
         if mode == .production && backend == .simulator {
             report(

@@ -15,8 +15,9 @@ public enum EnvironmentMode: String, Sendable, Hashable, CaseIterable, CustomStr
 
 /// Which Replicate the services talk to: `SELFIE_REPLICATE_BACKEND=replicate|simulator`.
 ///
-/// When the variable is unset, a configuration with `REPLICATE_API_TOKEN` uses the real Replicate and one
-/// without it (development only) uses the in-process simulator of `SelfieModelKitTesting`.
+/// When the variable is unset the real Replicate serves, and `REPLICATE_API_TOKEN` is required: the
+/// in-process simulator of `SelfieModelKitTesting` serves only when this variable chooses it (development
+/// only), never in place of a missing token.
 public enum ReplicateBackend: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// The real Replicate API at `REPLICATE_API_BASE_URL`, authenticated with `REPLICATE_API_TOKEN`.
     case replicate

@@ -12,13 +12,14 @@ import SelfieModelKitTesting
 /// The library, wired once per process: the three services, the webhook entry point and the reconciler,
 /// over the store and the Replicate transport that the configuration chooses.
 ///
-/// Defaults are embedded: SQLite in the data folder and the in-process Replicate simulator.
-/// ``Storage/postgres(_:dataFolder:)`` keeps records and accounts in PostgreSQL instead; setting
-/// `REPLICATE_API_TOKEN` switches to Replicate itself (or to `REPLICATE_API_BASE_URL`, such as a `selfie-sim`).
+/// Records default to SQLite in the data folder; ``Storage/postgres(_:dataFolder:)`` keeps records and accounts
+/// in PostgreSQL instead. Replicate is Replicate itself with `REPLICATE_API_TOKEN` (or `REPLICATE_API_BASE_URL`,
+/// such as a `selfie-sim`), or the in-process simulator when `SELFIE_REPLICATE_BACKEND=simulator` chooses it;
+/// with neither, `make` fails and says both ways forward.
 public struct StudioBackend: Sendable {
     /// The validated configuration (read once).
     public let configuration: Configuration
-    /// The in-process simulator, when no `REPLICATE_API_TOKEN` is set.
+    /// The in-process simulator, when `SELFIE_REPLICATE_BACKEND=simulator` chose it.
     public let simulator: ReplicateSimulator?
     /// The library's services, webhook entry point and reconciler (the reconciler runs beside the server;
     /// `webhooks` is `nil` when `PUBLIC_URL` is unset, and the route then answers 404).
@@ -43,7 +44,7 @@ public struct StudioBackend: Sendable {
         case inMemory
     }
 
-    /// The simulator's owner token, used only when no `REPLICATE_API_TOKEN` is set.
+    /// The simulator's owner token, used when `SELFIE_REPLICATE_BACKEND=simulator` chooses the simulator.
     static let simulatorToken = "r8_studio_server_simulator"
 
     /// Builds the backend.
@@ -60,10 +61,12 @@ public struct StudioBackend: Sendable {
         logger: Logger
     ) async throws -> StudioBackend {
         var effective = environment
-        let usesSimulator = (environment["REPLICATE_API_TOKEN"] ?? "").isEmpty
+        // The simulator serves only when chosen (SELFIE_REPLICATE_BACKEND=simulator); without a token and
+        // that choice, Configuration fails and says both ways forward.
+        let usesSimulator =
+            environment["SELFIE_REPLICATE_BACKEND"]?.trimmingCharacters(in: .whitespaces).lowercased() == "simulator"
         if usesSimulator {
             effective["REPLICATE_API_TOKEN"] = simulatorToken
-            effective["SELFIE_REPLICATE_BACKEND"] = "simulator"
             // The simulator delivers webhooks in process; a public URL makes the services ask for them.
             effective["PUBLIC_URL"] = effective["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
         }

@@ -9,7 +9,8 @@ import StudioServer
 //                               DATABASE_URL is unset
 //   DATABASE_URL                set: records and accounts in PostgreSQL, postgres://role:password@host/db
 //                               (TLS verified unless ?sslmode=disable; the role must not be a superuser)
-//   REPLICATE_API_TOKEN         unset: the in-process Replicate simulator; set: Replicate itself
+//   REPLICATE_API_TOKEN         Replicate itself (required unless the simulator is chosen)
+//   SELFIE_REPLICATE_BACKEND    simulator: the in-process Replicate simulator (development only)
 //   PUBLIC_URL                  with Replicate: where its webhooks reach {PUBLIC_URL}/webhooks/replicate;
 //                               unset, the reconciler's polling alone completes jobs
 //   REPLICATE_WEBHOOK_SECRET, REPLICATE_OWNER, ...  as SelfieModelKit's Configuration reads them

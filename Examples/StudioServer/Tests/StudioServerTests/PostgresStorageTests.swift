@@ -63,7 +63,8 @@ struct PostgresStorageTests {
         #expect(!storage.summary.contains(database.ownerPassword))
 
         let backend = try await StudioBackend.make(
-            environment: ["DATABASE_URL": url], storage: storage, simulatorClock: .virtual(), bcryptCost: 4,
+            environment: ["DATABASE_URL": url, "SELFIE_REPLICATE_BACKEND": "simulator"], storage: storage,
+            simulatorClock: .virtual(), bcryptCost: 4,
             logger: TestServer.quiet)
         let account = Account(userID: try UserID("grace1"), email: "grace@example.com", passwordHash: "$2b$04$h")
         #expect(try await backend.accounts.create(account))
@@ -91,7 +92,8 @@ struct PostgresStorageTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let error = await #expect(throws: SelfieModelKitError.self) {
             _ = try await StudioBackend.make(
-                environment: [:], storage: .postgres(database.superuserConfiguration, dataFolder: folder),
+                environment: ["SELFIE_REPLICATE_BACKEND": "simulator"],
+                storage: .postgres(database.superuserConfiguration, dataFolder: folder),
                 simulatorClock: .virtual(), bcryptCost: 4, logger: TestServer.quiet)
         }
         #expect(error?.rule == "postgres.unsafe-role")

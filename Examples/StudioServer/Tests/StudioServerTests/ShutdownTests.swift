@@ -14,7 +14,8 @@ struct ShutdownTests {
         let quiet = Logger(label: "studio-server-tests", factory: { _ in SwiftLogNoOpLogHandler() })
         // The reconciler would sleep an hour between passes: only a shutdown-aware loop lets the group finish.
         let backend = try await StudioBackend.make(
-            environment: [:], storage: .inMemory, simulatorClock: .system(), bcryptCost: 4,
+            environment: ["SELFIE_REPLICATE_BACKEND": "simulator"], storage: .inMemory, simulatorClock: .system(),
+            bcryptCost: 4,
             reconcileInterval: .seconds(3600), logger: quiet)
         let application = StudioApplication.make(
             backend: backend, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),

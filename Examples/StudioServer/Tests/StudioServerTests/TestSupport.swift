@@ -61,7 +61,8 @@ struct TestServer: Sendable {
             self.folder = folder
         }
         backend = try await StudioBackend.make(
-            environment: [:], storage: backendStorage, simulatorClock: .virtual(), simulatorTimeScale: 1,
+            environment: ["SELFIE_REPLICATE_BACKEND": "simulator"], storage: backendStorage, simulatorClock: .virtual(),
+            simulatorTimeScale: 1,
             bcryptCost: 4, reconcileInterval: .seconds(3600), logger: Self.quiet)
         application = Application(
             router: StudioApplication.router(backend: backend, sessions: MemoryPersistDriver()))
