@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import SelfieModelKit
 import SelfieModelKitReplicate
 import SelfieModelKitServices
@@ -211,5 +212,51 @@ struct ErasureTests {
         let report = try await studio.erasure.eraseUser(user.id, operatorReason: "support ticket 118")
         #expect(report.reason == "operator: support ticket 118")
         #expect(try await studio.footprint(of: user).isEmpty)
+    }
+}
+
+@Suite("An erasure racing the user's own training start")
+struct ErasureStartRaceTests {
+    @Test(
+        "a start recorded before the erasure and resumed after it leaves no model of the user at Replicate",
+        .timeLimit(.minutes(2)), arguments: StoreFactory.everyBackend)
+    func erasureDuringStart(_ factory: StoreFactory) async throws {
+        let owner = StudioHarness.owner
+        let holding = LockedValue<HoldingTransport?>(nil)
+        let firstModelRead = LockedValue(true)
+        var options = HarnessOptions()
+        options.wrapTransport = { base in
+            // Holds the start's first `GET /v1/models/{owner}/{name}` only (ensureModelExists), so the
+            // erasure runs between the start's recorded intent and its model call.
+            let transport = HoldingTransport(wrapping: base) { request in
+                let path = request.path ?? ""
+                guard request.method == .get, path.hasPrefix("/v1/models/\(owner.rawValue)/"),
+                    path.split(separator: "/").count == 4
+                else { return false }
+                return firstModelRead.withLock { first in
+                    defer { first = false }
+                    return first
+                }
+            }
+            holding.set(transport)
+            return transport
+        }
+        let studio = try await StudioHarness.make(factory, options)
+        defer { Task { await studio.close() } }
+        let transport = try #require(holding.current)
+        let user = try studio.user("race1")
+        try await studio.addSyntheticSelfies(for: user)
+
+        await transport.close()
+        let started = Task { try await studio.training.startTraining(for: user) }
+        #expect(try await transport.waitUntilHolding(1) == 1)
+        _ = try await studio.erasure.eraseUser(user)
+        await transport.open()
+        _ = await started.result
+        try await studio.letEverythingArrive()
+
+        let footprint = try await studio.footprint(of: user)
+        #expect(footprint.replicateModel == nil, "left at Replicate: \(footprint)")
+        #expect(footprint.isEmpty, "\(footprint)")
     }
 }

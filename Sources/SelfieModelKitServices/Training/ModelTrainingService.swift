@@ -216,6 +216,7 @@ public struct ModelTrainingService: Sendable {
             return started
         } catch {
             try? await store.systemReleaseTrainingLease(attempt.id, holder: holder)
+            await removeModelIfErased(modelID, for: user)
             let step: StudioStep = createCallSent ? .trainingCreate : .trainingUpload
             let mayHaveStarted = createCallSent && FailureExplanation.mayHaveStarted(error)
             if !mayHaveStarted {
@@ -296,6 +297,23 @@ public struct ModelTrainingService: Sendable {
         StudioMetrics.trainingFinished(outcome: "canceled")
         if outcome.didApply { await applyRetention(afterEnding: outcome.record) }
         return outcome.record
+    }
+
+    /// After a start failed: when the user was erased meanwhile, the model this start may have created after
+    /// the erasure deleted the user's (`ensureModelExists` creates a missing one) is deleted too, so nothing of
+    /// the user is left at Replicate. Its training, if any, was cancelled; a model with a version left is
+    /// refused by Replicate and stays for the operator (logged).
+    private func removeModelIfErased(_ modelID: ReplicateModelID, for user: AuthenticatedUser) async {
+        guard (try? await context.store.userErasure(for: user)) != nil else { return }
+        do {
+            try await context.client.deleteModel(modelID, for: user.id)
+        } catch let error as ReplicateError where error.httpStatus == 404 {
+            return
+        } catch {
+            context.logger.error(
+                "the model of an erased user could not be deleted",
+                metadata: ["user": "\(user.id)", "model": "\(modelID)", "error": "\(error)"])
+        }
     }
 
     private func ensureModelExists(_ modelID: ReplicateModelID, for user: AuthenticatedUser) async throws {
