@@ -74,6 +74,12 @@ final class FreezingTransport: HTTPTransport, Sendable {
         return try await base.send(request, body: body)
     }
 
+    /// Polls (in real time, up to ten seconds) until a request is held; returns how many are.
+    func waitUntilFrozen() async throws -> Int {
+        for _ in 0..<2000 where frozen.current == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        return frozen.current
+    }
+
     /// Lets every held request end (with `CancellationError`).
     func thaw() {
         let waiting = held.withLock { held in
@@ -121,8 +127,7 @@ struct ClaimBatchTests {
         defer { Task { await studio.close() } }
         let pass = Task { try await studio.reconciler.reconcileOnce() }
         defer { transport.thaw() }
-        for _ in 0..<2000 where transport.frozen.current == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(transport.frozen.current == 1, "the pass is stuck in its first refresh")
+        #expect(try await transport.waitUntilFrozen() == 1, "the pass is stuck in its first refresh")
         pass.cancel()  // the host is killed: its renewals stop, and its pass goes no further
 
         let other = Lease(holder: "another-instance", duration: .seconds(30))
@@ -149,8 +154,7 @@ struct ClaimBatchTests {
             leaseDuration: .milliseconds(300), maximumClaimHold: .milliseconds(500))
         let pass = Task { try await reconciler.reconcileOnce() }
         defer { pass.cancel() }
-        for _ in 0..<2000 where transport.frozen.current == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(transport.frozen.current == 1, "the pass is stuck in its first refresh")
+        #expect(try await transport.waitUntilFrozen() == 1, "the pass is stuck in its first refresh")
 
         // Well past the maximum hold in real time, the store's clock moves on by more than a lease, and
         // renewals would have had time to run again: none did, so the claims have lapsed although the pass
@@ -175,8 +179,7 @@ struct ClaimBatchTests {
             leaseDuration: .milliseconds(300))
         let pass = Task { try await reconciler.reconcileOnce() }
         defer { pass.cancel() }
-        for _ in 0..<2000 where transport.frozen.current == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(transport.frozen.current == 1, "the pass is stuck in its first refresh")
+        #expect(try await transport.waitUntilFrozen() == 1, "the pass is stuck in its first refresh")
 
         // The store's clock moves 0.25 s, renewals run, and it moves 0.2 s more: the first claim would have
         // lapsed at 0.3 s; the renewed one holds.
@@ -218,8 +221,7 @@ struct ClaimBatchTests {
         let pass = Task { try await studio.reconciler.reconcileOnce() }
         defer { pass.cancel() }
         let transport = try #require(freezing.current)
-        for _ in 0..<2000 where transport.frozen.current == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        #expect(transport.frozen.current == 1, "the pass is stuck in its first refresh")
+        #expect(try await transport.waitUntilFrozen() == 1, "the pass is stuck in its first refresh")
 
         // Another instance's reconciler, meanwhile: it must find the jobs the stuck pass has not reached.
         let other = Lease(holder: "another-instance", duration: .seconds(120))

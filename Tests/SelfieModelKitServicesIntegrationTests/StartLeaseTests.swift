@@ -170,28 +170,13 @@ struct StartLeaseTests {
         "the start lease is renewed while the upload takes several lease lengths", .timeLimit(.minutes(2)),
         arguments: StoreFactory.all)
     func startLeaseIsRenewed(_ factory: StoreFactory) async throws {
-        let holds = LockedValue(0)
-        let sleeps = LockedValue(0)
-        let (studio, transport, _) = try await Self.studio(factory) {
-            $0.method == .post && $0.path == "/v1/files"
-        } adjust: {
-            $0.startLease = Lease(holder: "instance-a-starter", duration: .seconds(60))
-            $0.renewalSleeps = sleeps
-            $0.wrapStore = { HoldCountingStore(base: $0, holds: holds) }
-        }
+        let start = try await Self.heldUpload(factory, user: "fleet5")
+        let (studio, transport, holds, sleeps, user, instanceB, started) = start
         defer {
             Task {
                 await transport.open(); await studio.close()
             }
         }
-        let user = try studio.user("fleet5")
-        try await studio.addSyntheticSelfies(for: user)
-        let instanceB = try studio.otherInstance(holder: "instance-b", orphanGracePeriod: 0)
-
-        await transport.close()
-        let started = Task { try await studio.training.startTraining(for: user) }
-        #expect(try await transport.waitUntilHolding(1) == 1)
-        #expect(try await Self.waitUntil { sleeps.current >= 1 }, "the renewals never began")
         // Three lease lengths pass, 20 s at a time; after each step the starter renews its hold (and sleeps
         // again) and instance B's reconciler (no grace period at all) runs. Only the renewals keep the
         // attempt out of its claims.
@@ -218,30 +203,15 @@ struct StartLeaseTests {
         "a start stuck for good stops renewing its lease after the maximum start hold, and is resolved",
         .timeLimit(.minutes(2)), arguments: StoreFactory.all)
     func stuckStartStopsRenewing(_ factory: StoreFactory) async throws {
-        let holds = LockedValue(0)
-        let sleeps = LockedValue(0)
-        let (studio, transport, _) = try await Self.studio(factory) {
-            $0.method == .post && $0.path == "/v1/files"
-        } adjust: {
-            $0.startLease = Lease(holder: "instance-a-starter", duration: .seconds(60))
-            $0.maximumStartHold = .seconds(60)  // three renewals, 20 s apart
-            $0.renewalSleeps = sleeps
-            $0.wrapStore = { HoldCountingStore(base: $0, holds: holds) }
-        }
+        // A 60 s maximum hold: three renewals, 20 s apart.
+        let start = try await Self.heldUpload(factory, user: "fleet9", maximumStartHold: .seconds(60))
+        let (studio, transport, holds, _, user, instanceB, started) = start
         defer {
             Task {
                 await transport.open(); await studio.close()
             }
         }
-        let user = try studio.user("fleet9")
-        try await studio.addSyntheticSelfies(for: user)
-        let instanceB = try studio.otherInstance(holder: "instance-b", orphanGracePeriod: 0)
-
-        await transport.close()
-        let started = Task { try await studio.training.startTraining(for: user) }
         defer { started.cancel() }
-        #expect(try await transport.waitUntilHolding(1) == 1)
-        #expect(try await Self.waitUntil { sleeps.current >= 1 }, "the renewals never began")
         for step in 1...3 {
             await studio.simulator.advance(by: 20)
             #expect(try await Self.waitUntil { holds.current >= step }, "renewal \(step) did not happen")
@@ -283,6 +253,36 @@ struct StartLeaseTests {
         let resolved = try #require(try await studio.training.status(for: user).latestAttempt)
         #expect(resolved.status == .failed)
         #expect(resolved.failure?.userMessage.isEmpty == false)
+    }
+
+    /// A training start held in its upload, on a 60 s start lease renewed on virtual time (counted in
+    /// `holds` and `sleeps`), with a second instance whose reconciler has no grace period; returns once the
+    /// upload is held and the renewals have begun.
+    private static func heldUpload(
+        _ factory: StoreFactory, user name: String, maximumStartHold: Duration? = nil
+    ) async throws -> (
+        StudioHarness, HoldingTransport, holds: LockedValue<Int>, sleeps: LockedValue<Int>, AuthenticatedUser,
+        StudioServices, Task<TrainingAttempt, any Error>
+    ) {
+        let holds = LockedValue(0)
+        let sleeps = LockedValue(0)
+        let (studio, transport, _) = try await Self.studio(factory) {
+            $0.method == .post && $0.path == "/v1/files"
+        } adjust: {
+            $0.startLease = Lease(holder: "instance-a-starter", duration: .seconds(60))
+            $0.maximumStartHold = maximumStartHold
+            $0.renewalSleeps = sleeps
+            $0.wrapStore = { HoldCountingStore(base: $0, holds: holds) }
+        }
+        let user = try studio.user(name)
+        try await studio.addSyntheticSelfies(for: user)
+        let instanceB = try studio.otherInstance(holder: "instance-b", orphanGracePeriod: 0)
+
+        await transport.close()
+        let started = Task { try await studio.training.startTraining(for: user) }
+        #expect(try await transport.waitUntilHolding(1) == 1)
+        #expect(try await Self.waitUntil { sleeps.current >= 1 }, "the renewals never began")
+        return (studio, transport, holds, sleeps, user, instanceB, started)
     }
 
     /// Polls (in real time, up to ten seconds) until `condition` holds; returns whether it did.
